@@ -1,0 +1,23 @@
+/* pelx_module.c — PyInit__core: creates pelx._core and lets each binding
+ * part (see bindings.h) register itself. The only file that imports NumPy's
+ * C API; the others include it with NO_IMPORT_ARRAY. */
+#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#include "module/bindings.h"
+#include <numpy/arrayobject.h>
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT, "pelx._core",
+    "pelx C core: pool, kernels, expression VM and reductions.", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__core(void) {
+    import_array();
+    PyObject *m = PyModule_Create(&core_module);
+    if (!m) return NULL;
+    if (pelx_init_threads(m) < 0 || pelx_init_ufunc(m) < 0 ||
+        pelx_init_vm(m) < 0 || pelx_init_reduce(m) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,142 @@
+/*
+ * pel.h — the pelx execution layer: a pthread pool with lock-free job
+ * submission, running fork-join loops over an index range.
+ *
+ * Pure C11 + pthreads + atomics: nothing here knows about Python or NumPy.
+ *
+ * Life cycle
+ *   The pool starts lazily on the first parallel call (no threads exist
+ *   before that), can be resized at any time, and survives fork(): the child
+ *   starts with no worker threads and restarts them on its first call.
+ *
+ * Loop shapes
+ *   pel_parallel_for     run fn over [0, n) in chunks of about `grain`
+ *   pel_parallel_reduce  same, one partial result per fixed chunk, combined
+ *                        in a fixed pairwise order (bit-identical results
+ *                        for every thread count)
+ *
+ * Threads
+ *   The calling thread always takes part as slot 0. A job uses at most
+ *   pel_job_slots(opts) threads; chunk functions receive their slot number
+ *   in [0, pel_job_slots(opts)), unique among the threads running that job
+ *   at the same time, so callers can keep per-slot scratch state.
+ *
+ * Nesting
+ *   A parallel call made from inside a chunk function never deadlocks.
+ *
+ * Floating point
+ *   The caller's floating-point environment (rounding mode, FTZ/DAZ) is in
+ *   force on every thread while it runs the job's chunks, and the FP
+ *   exception flags that chunks raise on any thread are raised on the
+ *   calling thread before the call returns.
+ */
+#ifndef PEL_H
+#define PEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Return codes. Chunk functions may return any other non-zero int; the first
+ * non-zero code returned by any chunk is the job's result. */
+enum {
+    PEL_OK = 0,
+    PEL_ECANCELED = -1000, /* *opts->cancel became non-zero or pel_interrupt() */
+    PEL_ENOMEM = -1001,    /* could not allocate job state */
+    PEL_EINVAL = -1002,    /* n < 0, grain < 1, NULL function, ... */
+};
+
+/* A chunk of a parallel_for: process indices [begin, end).
+ * slot: this thread's slot in the job, 0 <= slot < pel_job_slots(opts).
+ * Return 0 to go on; any other value stops the job (first error wins) and
+ * the chunks not yet started are skipped. */
+typedef int (*pel_for_fn)(void *ctx, int64_t begin, int64_t end, int slot);
+
+/* A chunk of a parallel_reduce: reduce [begin, end) into *partial (which the
+ * function initializes itself; it is uninitialized memory of partial_size
+ * bytes). Return codes as for pel_for_fn. */
+typedef int (*pel_reduce_fn)(void *ctx, int64_t begin, int64_t end,
+                             void *partial, int slot);
+
+/* Combine: *acc = *acc (+) *rhs. Must not fail. */
+typedef void (*pel_combine_fn)(void *ctx, void *acc, const void *rhs);
+
+/* Per-call options. NULL means all defaults. */
+typedef struct pel_opts {
+    /* Optional cancel flag, polled between chunks; non-zero cancels the job,
+     * which then returns PEL_ECANCELED. Written by another thread or a
+     * signal handler; read with relaxed loads. */
+    const volatile int *cancel;
+    /* Upper bound on threads for this job (0: the pool's size). */
+    int max_threads;
+} pel_opts;
+
+/* Run fn over [0, n). Chunks are at least `grain` indices long (except the
+ * last); n <= grain (or one thread) runs inline on the calling thread with no
+ * pool round-trip. Returns PEL_OK, the first chunk error, PEL_ECANCELED or
+ * PEL_EINVAL. */
+int pel_parallel_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
+                     const pel_opts *opts);
+
+/* Reduce [0, n). The chunk grid is fixed by n and grain alone: chunk i is
+ * [i*grain, min(n, (i+1)*grain)), and there are max(1, ceil(n/grain)) of
+ * them (n == 0 gives one empty chunk, so fn can write the identity). Partials
+ * are combined in a fixed pairwise tree over chunk indices, so the result
+ * written to *result (partial_size bytes) does not depend on the number of
+ * threads or on scheduling. */
+int pel_parallel_reduce(int64_t n, int64_t grain, size_t partial_size,
+                        pel_reduce_fn fn, pel_combine_fn combine, void *ctx,
+                        void *result, const pel_opts *opts);
+
+/* Slots a job started now with these options may use (>= 1). */
+int pel_job_slots(const pel_opts *opts);
+
+/* Pool size, counting the calling thread. */
+int pel_get_num_threads(void);
+/* Set the pool size (n >= 1; n <= 0 restores the default). Safe while jobs
+ * run: running jobs finish with the threads they have. Returns the previous
+ * size. */
+int pel_set_num_threads(int n);
+/* min(CPUs in sched_getaffinity, ceil(cgroup v1/v2 CPU quota),
+ * PELX_NUM_THREADS if set and valid). */
+int pel_default_num_threads(void);
+/* CPUs available to this process (affinity and cgroup quota, ignoring
+ * PELX_NUM_THREADS). */
+int pel_available_cpus(void);
+
+/* Cancel every job running now (async-signal-safe: usable from a SIGINT
+ * handler). Jobs started afterwards are not affected. Such jobs return
+ * PEL_ECANCELED. */
+void pel_interrupt(void);
+
+/* True (1) if the calling thread is running a chunk of a job right now. */
+int pel_in_parallel(void);
+
+/* Per-worker counters. Slot 0 of the array is the sum over calling threads;
+ * entries 1.. are the pool's worker threads. */
+typedef struct pel_worker_stats {
+    uint64_t chunks;  /* chunks run */
+    uint64_t steals;  /* chunks taken from another thread's range */
+    uint64_t parks;   /* times the thread slept on the futex */
+    uint64_t jobs;    /* jobs joined */
+    uint64_t busy_ns; /* time spent inside chunk functions */
+} pel_worker_stats;
+
+/* Copy up to max entries into out; returns the number of entries available
+ * (1 + number of worker threads ever started, bounded by the pool's
+ * capacity). */
+int pel_get_stats(pel_worker_stats *out, int max);
+void pel_reset_stats(void);
+
+/* Stop and join all worker threads (the pool restarts lazily on the next
+ * call). For tests and interpreter shutdown. */
+void pel_shutdown(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PEL_H */
