@@ -33,6 +33,7 @@ def compile_args():
         "-Wno-unused-function",
         "-D_GNU_SOURCE",
         "-DNPY_NO_DEPRECATED_API=NPY_2_0_API_VERSION",
+        "-DNPY_TARGET_VERSION=NPY_2_0_API_VERSION",
     ]
     extra = os.environ.get("PELX_CFLAGS")
     if extra:

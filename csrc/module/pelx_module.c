@@ -3,7 +3,10 @@
  * C API; the others include it with NO_IMPORT_ARRAY. */
 #define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
 #include "module/bindings.h"
+#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
 #include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+#include "module/parallel_call.h"
 
 static struct PyModuleDef core_module = {
     PyModuleDef_HEAD_INIT, "pelx._core",
@@ -12,6 +15,8 @@ static struct PyModuleDef core_module = {
 
 PyMODINIT_FUNC PyInit__core(void) {
     import_array();
+    import_umath();
+    pelx_parallel_call_init();
     PyObject *m = PyModule_Create(&core_module);
     if (!m) return NULL;
     if (pelx_init_threads(m) < 0 || pelx_init_ufunc(m) < 0 ||

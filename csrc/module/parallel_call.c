@@ -1,0 +1,138 @@
+/* parallel_call.c — see parallel_call.h. */
+#define NO_IMPORT_ARRAY
+#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#define NO_IMPORT_UFUNC
+#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
+#include "module/parallel_call.h"
+
+#include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+#include <fenv.h>
+#include <pthread.h>
+#include <signal.h>
+
+/* ---- Ctrl-C -------------------------------------------------------------
+ * Python's own SIGINT handler only sets a flag that is read with the GIL
+ * held, which a thread running a long job without the GIL never does. While
+ * main-thread jobs run, a handler of ours sits in front of Python's: it sets
+ * `sigint_cancel` (the job's cancel flag, polled between chunks) and then
+ * calls Python's handler, so PyErr_CheckSignals() raises KeyboardInterrupt
+ * once the job has stopped. Only the main thread installs it: Python runs
+ * signal handlers there alone, and only it can be interrupted. */
+static volatile int sigint_cancel;
+static struct sigaction python_sigint; /* the handler we chain to */
+static pthread_t main_thread;
+
+static void on_sigint(int sig, siginfo_t *info, void *uctx) {
+    sigint_cancel = 1;
+    if (python_sigint.sa_flags & SA_SIGINFO)
+        python_sigint.sa_sigaction(sig, info, uctx);
+    else if (python_sigint.sa_handler != SIG_DFL &&
+             python_sigint.sa_handler != SIG_IGN)
+        python_sigint.sa_handler(sig);
+}
+
+/* Installs on_sigint if the current handler is a real function (Python's,
+ * or the user's via the signal module). Returns 1 if installed. */
+static int sigint_install(void) {
+    if (!pthread_equal(pthread_self(), main_thread)) return 0;
+    struct sigaction cur;
+    if (sigaction(SIGINT, NULL, &cur) != 0) return 0;
+    if (!(cur.sa_flags & SA_SIGINFO) &&
+        (cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN))
+        return 0;
+    python_sigint = cur;
+    struct sigaction ours;
+    memset(&ours, 0, sizeof ours);
+    ours.sa_sigaction = on_sigint;
+    ours.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&ours.sa_mask);
+    sigint_cancel = 0;
+    return sigaction(SIGINT, &ours, NULL) == 0;
+}
+
+static void sigint_restore(void) { sigaction(SIGINT, &python_sigint, NULL); }
+
+int pelx_parallel_call_init(void) {
+    main_thread = pthread_self();
+    return 0;
+}
+
+/* ---- running a job ----------------------------------------------------- */
+
+typedef struct job {
+    int is_reduce;
+    int64_t n, grain;
+    pel_for_fn for_fn;
+    pel_reduce_fn reduce_fn;
+    pel_combine_fn combine;
+    size_t partial_size;
+    void *ctx, *result;
+} job;
+
+static int job_run(const job *j, const pel_opts *po) {
+    return j->is_reduce
+               ? pel_parallel_reduce(j->n, j->grain, j->partial_size,
+                                     j->reduce_fn, j->combine, j->ctx,
+                                     j->result, po)
+               : pel_parallel_for(j->n, j->grain, j->for_fn, j->ctx, po);
+}
+
+static int run(const job *j, const pelx_call_opts *opts) {
+    pel_opts po = {NULL, opts ? opts->max_threads : 0};
+    const char *fpe_name = opts ? opts->fpe_name : NULL;
+    if (fpe_name) feclearexcept(FE_ALL_EXCEPT);
+    int rc;
+    if (j->n <= j->grain || pel_job_slots(&po) == 1) {
+        rc = job_run(j, &po); /* inline: microseconds, keep the GIL */
+    } else {
+        int installed = sigint_install();
+        if (installed) po.cancel = &sigint_cancel;
+        Py_BEGIN_ALLOW_THREADS
+        rc = job_run(j, &po);
+        Py_END_ALLOW_THREADS
+        if (installed) sigint_restore();
+    }
+    if (rc == PEL_ECANCELED) {
+        /* Python's handler has run: this raises KeyboardInterrupt (or what
+         * the user's handler raises). If that handler chose not to raise,
+         * the result is still incomplete, so the call cannot succeed. */
+        if (PyErr_CheckSignals() == 0)
+            PyErr_SetString(PyExc_KeyboardInterrupt,
+                            "pelx operation interrupted by SIGINT");
+        return -1;
+    }
+    if (rc == PEL_ENOMEM) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (rc == PEL_EINVAL) {
+        PyErr_SetString(PyExc_ValueError,
+                        "pelx: invalid arguments for a parallel job");
+        return -1;
+    }
+    if (rc != 0) return rc;
+    if (fpe_name) {
+        int raised = fetestexcept(FE_ALL_EXCEPT), fpe = 0;
+        if (raised & FE_DIVBYZERO) fpe |= UFUNC_FPE_DIVIDEBYZERO;
+        if (raised & FE_OVERFLOW) fpe |= UFUNC_FPE_OVERFLOW;
+        if (raised & FE_UNDERFLOW) fpe |= UFUNC_FPE_UNDERFLOW;
+        if (raised & FE_INVALID) fpe |= UFUNC_FPE_INVALID;
+        if (fpe && PyUFunc_GiveFloatingpointErrors(fpe_name, fpe) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int pelx_run_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
+                 const pelx_call_opts *opts) {
+    job j = {0, n, grain, fn, NULL, NULL, 0, ctx, NULL};
+    return run(&j, opts);
+}
+
+int pelx_run_reduce(int64_t n, int64_t grain, size_t partial_size,
+                    pel_reduce_fn fn, pel_combine_fn combine, void *ctx,
+                    void *result, const pelx_call_opts *opts) {
+    job j = {1, n, grain, NULL, fn, combine, partial_size, ctx, result};
+    return run(&j, opts);
+}

@@ -1,0 +1,41 @@
+/*
+ * parallel_call.h — run an execution-layer job from Python code: the GIL is
+ * released for the parallel part, Ctrl-C cancels it, floating-point flags
+ * become NumPy warnings/errors (np.errstate), failures become exceptions.
+ * Every binding part runs its jobs through these two functions.
+ */
+#ifndef PELX_PARALLEL_CALL_H
+#define PELX_PARALLEL_CALL_H
+
+#include "module/bindings.h"
+#include "pel/pel.h"
+
+/* What a call does besides running the job. */
+typedef struct pelx_call_opts {
+    /* Name used in floating-point warnings ("divide by zero encountered in
+     * <fpe_name>"); NULL: floating-point flags are not checked. */
+    const char *fpe_name;
+    /* Upper bound on threads (0: pool size). */
+    int max_threads;
+} pelx_call_opts;
+
+/* Run pel_parallel_for / pel_parallel_reduce. Called with the GIL held.
+ * Returns
+ *    0   done;
+ *   -1   a Python exception is set (KeyboardInterrupt after SIGINT,
+ *        MemoryError, FloatingPointError under np.errstate(...='raise'),
+ *        ValueError for invalid arguments);
+ *   >0   the first non-zero code a chunk returned; no exception is set, the
+ *        caller turns its own codes into exceptions.
+ * Jobs that fit in one chunk run inline, keeping the GIL (cheaper than
+ * releasing it for microseconds of work). */
+int pelx_run_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
+                 const pelx_call_opts *opts);
+int pelx_run_reduce(int64_t n, int64_t grain, size_t partial_size,
+                    pel_reduce_fn fn, pel_combine_fn combine, void *ctx,
+                    void *result, const pelx_call_opts *opts);
+
+/* Set up once at import (records the main thread). */
+int pelx_parallel_call_init(void);
+
+#endif
