@@ -1,0 +1,105 @@
+"""Comparison helpers: pelx's answer against NumPy's (the oracle).
+
+Three levels of agreement, chosen per operation:
+  exact        bit-identical, NaN payload aside (NaN where NumPy has NaN,
+               signed zeros equal)
+  ulp(k)       floating results within k units in the last place; NaN and
+               infinities in the same places (an infinity next to the largest
+               finite number counts as one ULP, as in IEEE ordering)
+  close        fused or reordered arithmetic: relative tolerance scaled to
+               the dtype
+"""
+import numpy as np
+
+_INT_VIEW = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
+def _ordered_bits(x):
+    """Map floats to integers whose order and spacing is IEEE ULP order."""
+    bits = x.view(_INT_VIEW[x.dtype.itemsize]).astype(np.int64)
+    top = np.int64(1) << (8 * x.dtype.itemsize - 1)
+    return np.where(bits < 0, -(bits + top), bits)
+
+
+def ulp_distance(actual, expected):
+    """Element-wise ULP distance between two real float arrays (NaN-free)."""
+    a = np.ascontiguousarray(actual)
+    e = np.ascontiguousarray(expected)
+    return np.abs(_ordered_bits(a) - _ordered_bits(e))
+
+
+def _same_shape_dtype(actual, expected):
+    actual = np.asarray(actual)
+    expected = np.asarray(expected)
+    assert actual.shape == expected.shape, (actual.shape, expected.shape)
+    assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype)
+    return actual, expected
+
+
+def assert_exact(actual, expected, context=""):
+    actual, expected = _same_shape_dtype(actual, expected)
+    if actual.dtype.kind in "fc":
+        parts = ((actual.real, expected.real), (actual.imag, expected.imag)) \
+            if actual.dtype.kind == "c" else ((actual, expected),)
+        for a, e in parts:
+            nan_a, nan_e = np.isnan(a), np.isnan(e)
+            assert np.array_equal(nan_a, nan_e), f"NaN positions differ {context}"
+            keep = ~nan_e
+            assert np.array_equal(a[keep], e[keep]), _diff(a, e, context)
+            assert np.array_equal(np.signbit(a[keep]), np.signbit(e[keep])), \
+                f"signed zeros differ {context}"
+    else:
+        assert np.array_equal(actual, expected), _diff(actual, expected, context)
+
+
+def assert_ulp(actual, expected, max_ulp=4, context=""):
+    actual, expected = _same_shape_dtype(actual, expected)
+    if actual.dtype.kind == "c":
+        assert_close(actual, expected, context=context)
+        return
+    if actual.dtype.kind != "f":
+        assert_exact(actual, expected, context)
+        return
+    nan_a, nan_e = np.isnan(actual), np.isnan(expected)
+    assert np.array_equal(nan_a, nan_e), f"NaN positions differ {context}"
+    keep = ~nan_e
+    if keep.any():
+        d = ulp_distance(actual[keep], expected[keep])
+        assert d.max() <= max_ulp, (
+            f"{d.max()} ULP > {max_ulp} {context}: "
+            + _diff(actual[keep], expected[keep], ""))
+
+
+def assert_close(actual, expected, context="", rtol=None):
+    actual, expected = _same_shape_dtype(actual, expected)
+    if actual.dtype.kind not in "fc":
+        assert_exact(actual, expected, context)
+        return
+    eps = np.finfo(actual.dtype).eps
+    rtol = 64 * eps if rtol is None else rtol
+    parts = ((actual.real, expected.real), (actual.imag, expected.imag)) \
+        if actual.dtype.kind == "c" else ((actual, expected),)
+    scale = np.abs(expected) if actual.dtype.kind == "c" else None
+    for a, e in parts:
+        nan_a, nan_e = np.isnan(a), np.isnan(e)
+        assert np.array_equal(nan_a, nan_e), f"NaN positions differ {context}"
+        keep = ~nan_e
+        a, e = a[keep], e[keep]
+        inf_e = np.isinf(e)
+        assert np.array_equal(a[inf_e], e[inf_e]), f"infinities differ {context}"
+        s = (scale[keep][~inf_e] if scale is not None else np.abs(e[~inf_e]))
+        err = np.abs(a[~inf_e].astype(np.float64) - e[~inf_e])
+        tiny = np.finfo(actual.dtype).tiny
+        ok = err <= rtol * s + 4 * tiny
+        assert ok.all(), f"not close (rtol={rtol}) {context}: " + _diff(
+            a[~inf_e][~ok], e[~inf_e][~ok], "")
+
+
+def _diff(a, e, context):
+    a = np.asarray(a).ravel()
+    e = np.asarray(e).ravel()
+    with np.errstate(all="ignore"):
+        bad = np.flatnonzero(~((a == e) | (np.isnan(a) & np.isnan(e))))
+    shown = bad[:5]
+    return (f"{len(bad)} of {a.size} differ {context}; first: "
+            + ", ".join(f"[{i}] got {a[i]!r} want {e[i]!r}" for i in shown))

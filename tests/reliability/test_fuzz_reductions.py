@@ -1,0 +1,101 @@
+"""Differential fuzzing of pelx's reductions against NumPy.
+
+Integer results, min/max and arg-reductions must equal NumPy's exactly.
+Floating sums are compared against the exactly rounded sum (math.fsum): pelx
+must be at least as accurate as NumPy's pairwise summation. Every result must
+be bit-identical whatever the thread count.
+"""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import pelx
+from pelx_oracle import assert_close, assert_exact
+from pelx_strategies import ALL_DTYPES, budget, shapes, views
+
+EXACT = ["min", "max", "argmin", "argmax", "any", "all", "nanmin", "nanmax"]
+ROUNDED = ["sum", "prod", "mean", "var", "std", "nansum", "nanmean"]
+
+
+def _axis(draw, ndim):
+    if ndim == 0 or draw(st.integers(0, 3)) == 0:
+        return None
+    if draw(st.booleans()):
+        return draw(st.integers(-ndim, ndim - 1))
+    axes = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim,
+                         unique=True))
+    return tuple(axes)
+
+
+def _call(mod, name, a, axis, keepdims):
+    fn = getattr(mod, name)
+    if name in ("argmin", "argmax"):
+        axis = axis if not isinstance(axis, tuple) else axis[0]
+        return fn(a, axis=axis, keepdims=keepdims)
+    return fn(a, axis=axis, keepdims=keepdims)
+
+
+@pytest.mark.parametrize("name", EXACT + ROUNDED)
+@settings(max_examples=budget(200))
+@given(data=st.data())
+def test_reduction_matches_numpy(name, data):
+    dtype = data.draw(st.sampled_from(ALL_DTYPES))
+    a = data.draw(views(dtype, data.draw(shapes())))
+    axis = _axis(data.draw, a.ndim)
+    keepdims = data.draw(st.booleans())
+    with np.errstate(all="ignore"), np.testing.suppress_warnings() as sup:
+        sup.filter(RuntimeWarning)
+        try:
+            expected = _call(np, name, a, axis, keepdims)
+        except Exception as exc:
+            with pytest.raises(type(exc)):
+                _call(pelx, name, a, axis, keepdims)
+            return
+        got = _call(pelx, name, a, axis, keepdims)
+    expected = np.asarray(expected)
+    if name in EXACT or expected.dtype.kind not in "fc":
+        assert_exact(got, expected, context=f"{name} axis={axis}")
+    else:
+        # Different (pairwise) summation orders round differently; the size
+        # of the difference is bounded by the reduction length.
+        n = max(1, a.size // max(1, expected.size))
+        eps = np.finfo(expected.dtype).eps
+        rtol = {"prod": 4 * n * eps}.get(name, 8 * math.log2(n + 1) * eps)
+        if name in ("var", "std"):
+            rtol = 1e3 * rtol  # cancellation in x - mean
+        assert_close(np.asarray(got), expected, rtol=rtol,
+                     context=f"{name} axis={axis}")
+
+
+@settings(max_examples=budget(200))
+@given(data=st.data())
+def test_sum_at_least_as_accurate_as_numpy(data):
+    n = data.draw(st.sampled_from([10, 1000, 100_003]))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    scale = 10.0 ** rng.integers(-20, 20, n)
+    a = rng.standard_normal(n) * scale
+    exact = math.fsum(a.tolist())
+    err_pelx = abs(float(pelx.sum(a)) - exact)
+    err_numpy = abs(float(np.sum(a)) - exact)
+    bound = n * np.finfo(np.float64).eps * float(np.abs(a).sum())
+    assert err_pelx <= max(2 * err_numpy, 1e-300) or err_pelx <= bound / n, (
+        err_pelx, err_numpy)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "std", "var", "prod",
+                                  "argmax", "nansum"])
+@settings(max_examples=budget(25))
+@given(data=st.data())
+def test_reduction_bit_identical_across_thread_counts(name, data):
+    dtype = data.draw(st.sampled_from([np.float64, np.float32]))
+    shape = data.draw(st.sampled_from([(300_007,), (513, 700), (3, 100_000)]))
+    a = data.draw(views(dtype, shape))
+    axis = data.draw(st.sampled_from([None, 0, -1]))
+    results = []
+    for threads in (1, 2, 3, 4, 7, 16):
+        with pelx.threads(threads), np.errstate(all="ignore"):
+            results.append(np.asarray(getattr(pelx, name)(a, axis=axis)))
+    for r in results[1:]:
+        assert r.tobytes() == results[0].tobytes(), f"{name} axis={axis}"
