@@ -175,6 +175,7 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
     if (ok == -2) return NULL;
     if (ok < 0) return Py_NotImplemented;
     const pel_loop_fn loop = pel_kernel(op, (pel_dtype)t);
+    if (!loop) return Py_NotImplemented; /* the general path explains */
     const int out_typenum = pelx_typenum((pel_dtype)pel_kernel_out_dtype(op, (pel_dtype)t));
 
     PyArrayObject *out;

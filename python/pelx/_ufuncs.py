@@ -8,8 +8,9 @@ scalars included), then pelx runs its kernel for that loop dtype.
 
 Supported loop dtypes: bool, int8, int16, int32, int64, uint8, uint16,
 uint32, uint64, float32, float64, complex64, complex128 (each operation over
-those dtypes NumPy has a loop for). Other dtypes (float16, longdouble,
-object, strings, datetimes) raise TypeError.
+those dtypes NumPy has a loop for), and float16, which runs the float32 loop
+and rounds the result to half precision as NumPy's half loops do. Other
+dtypes (longdouble, object, strings, datetimes) raise TypeError.
 
 Differences from NumPy ufuncs: these are functions, not ``numpy.ufunc``
 objects (no ``.reduce``/``.outer``/``.at``); ``subok``/``signature`` are
@@ -119,6 +120,16 @@ _LOOP_CACHE = {}     # (op, input dtypes/types, out dtype, dtype, casting) -> lo
 _LOOP_CACHE_MAX = 4096
 _DTYPE_BY_NUM = {np.dtype(c).num: np.dtype(c) for c in np.typecodes["All"]}
 _PY_SCALARS = (int, float, complex)
+_F16 = np.dtype(np.float16)
+
+
+def _is_py_type(t):
+    # Identity, not ==: np.dtype("f8") == float is True.
+    return t is int or t is float or t is complex
+
+
+
+_F32 = np.dtype(np.float32)
 _COMPARISONS = frozenset(
     ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"))
 
@@ -137,6 +148,14 @@ def _resolve(spec, key, dtypes, out_dtype, dtype, casting):
         kw = {"casting": casting}
         if dtype is not None:
             kw["signature"] = (None,) * spec.nin + (np.dtype(dtype),)
+        if casting in ("no", "equiv") and any(map(_is_py_type, dtypes)):
+            # NumPy 2.x's resolve_dtypes crashes where it should refuse a
+            # Python scalar under these rules; a zero-size call of the
+            # ufunc raises NumPy's error instead.
+            spec.ufunc(*(d(0) if _is_py_type(d) else np.empty(0, d)
+                         for d in dtypes),
+                       out=None if out_dtype is None else
+                       np.empty(0, out_dtype), **kw)
         loop = spec.ufunc.resolve_dtypes(tuple(dtypes) + (out_dtype,), **kw)
         if len(_LOOP_CACHE) >= _LOOP_CACHE_MAX:
             _LOOP_CACHE.clear()
@@ -207,16 +226,36 @@ def _general(op, inputs, out, where, casting, order, dtype):
         if spec.name in _COMPARISONS:
             return _mixed_sign_compare(spec, arrays, loop, out, where, order)
         raise _unsupported(spec, loop)
-    if _core.has_kernel(op, loop_dt) != loop[spec.nin]:
+    out_dt = loop[spec.nin]
+    if loop_dt == _F16:
+        # float16: NumPy's half loops compute in float32 and round the
+        # result to half; the float32 loop plus a cast does the same.
+        loop_dt = _F32
+        out_dt = _F32 if out_dt == _F16 else out_dt
+    if not _has_loop(op, loop_dt, out_dt):
         raise _unsupported(spec, loop)
+    if loop_dt is not loop[0] and out is None and loop[spec.nin] == _F16:
+        out = np.empty(np.broadcast_shapes(*(np.shape(a) for a in arrays)),
+                       _F16)
+        res = _exec_converted(spec, arrays, dtypes, loop[0], out, where,
+                              order, loop_dt)
+        return res if res is not out or out.ndim else out[()]
+    return _exec_converted(spec, arrays, dtypes, loop[0], out, where, order,
+                           loop_dt)
+
+
+def _exec_converted(spec, arrays, dtypes, scalar_dt, out, where, order,
+                    loop_dt):
+    """Python scalars take dtype scalar_dt, then op runs over loop_dt."""
+    op = spec.op
     for i, t in enumerate(dtypes):
-        if t in _PY_SCALARS:
+        if _is_py_type(t):
             try:
-                arrays[i] = _as_loop_scalar(arrays[i], loop_dt)
+                arrays[i] = _as_loop_scalar(arrays[i], scalar_dt)
             except OverflowError:
                 if spec.name not in _COMPARISONS:
                     raise
-                return _out_of_range_compare(spec, arrays, i, loop_dt, out,
+                return _out_of_range_compare(spec, arrays, i, scalar_dt, out,
                                              where, order)
     return _core.ufunc_exec(op, loop_dt, tuple(arrays), out, where, order)
 
@@ -292,7 +331,13 @@ def _fast_entry(op, typenum):
         return False
     if any(d != dt for d in loop[:spec.nin]):
         return False
-    return _core.has_kernel(op, dt) == loop[spec.nin]
+    return _has_loop(op, dt, loop[spec.nin])
+
+
+def _has_loop(op, dt, out_dt):
+    # (np.dtype("f8") == None is True: compare only real dtypes.)
+    kout = _core.has_kernel(op, dt)
+    return kout is not None and kout == out_dt
 
 
 _DOC = """{summary}
