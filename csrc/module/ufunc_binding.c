@@ -100,7 +100,19 @@ static const char *fpe_name(pel_op op) {
 int pelx_ufunc_run(pel_op op, int64_t n, int64_t grain, pel_for_fn fn,
                    void *ctx, int max_threads) {
     pelx_call_opts opts = {fpe_name(op), max_threads};
-    return pelx_run_for(n, grain, fn, ctx, &opts);
+    int rc = pelx_run_for(n, grain, fn, ctx, &opts);
+    switch (rc) {
+    case PEL_KERR_NEGATIVE_INT_POWER:
+        PyErr_SetString(PyExc_ValueError,
+                        "Integers to negative integer powers are not allowed.");
+        return -1;
+    case PELX_CHUNK_EITER: case 0: case -1:
+        return rc;
+    default:
+        PyErr_Format(PyExc_RuntimeError, "pelx: kernel error %d in '%s'",
+                     rc, pel_kernel_name(op));
+        return -1;
+    }
 }
 
 /* ---- contiguous fast path ---------------------------------------------- */
@@ -121,7 +133,7 @@ static int flat_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
     (void)slot;
     for (int i = 0; i < j->nargs; i++) args[i] = j->base[i] + begin * j->step[i];
     j->loop(args, &n, j->step, NULL);
-    return 0;
+    return pel_kernel_error_take();
 }
 
 /* fast_ok[op][typenum]: 0 not asked yet, 1 NumPy's loop for inputs all of

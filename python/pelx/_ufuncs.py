@@ -253,7 +253,11 @@ def _exec_converted(spec, arrays, dtypes, scalar_dt, out, where, order,
             try:
                 arrays[i] = _as_loop_scalar(arrays[i], scalar_dt)
             except OverflowError:
-                if spec.name not in _COMPARISONS:
+                other = arrays[1 - i] if spec.nin == 2 else None
+                # NumPy answers these only for an integer array operand.
+                if spec.name not in _COMPARISONS or not (
+                        isinstance(other, np.ndarray)
+                        and other.dtype.kind in "iu"):
                     raise
                 return _out_of_range_compare(spec, arrays, i, scalar_dt, out,
                                              where, order)
