@@ -6,3 +6,4 @@ C thread pool with the GIL released. Results equal NumPy's.
 from . import _core  # noqa: F401  (fails loudly if the extension is missing)
 
 __version__ = "0.1.0"
+from .expr import NumExpr, evaluate, re_evaluate  # noqa: E402,F401
