@@ -270,6 +270,8 @@ def _pow_rewrite(b, x, k):
         return None
     if out != sig[0]:
         return None  # mixed loop (e.g. float ** complex): keep power()
+    if out.kind == "c" and not isinstance(kv, (int, np.integer)):
+        return None  # complex ** 2.0: NumPy's power loop, not z*z
     base = b.coerce(x, out)
     if n == 0:
         return _where(b, b.const(True), b.coerce(b.const(1), out), base,
