@@ -16,7 +16,8 @@
  *
  * Loops come from the kernel table when it has the (op, dtype) pair, else
  * from NumPy's own ufunc loop for the same signature; casts between
- * temporaries from pel_cast_kernel, else NumPy's legacy cast function.
+ * temporaries from pel_cast_kernel, else the VM's promotion casts
+ * (vm_cast.h).
  */
 #define NO_IMPORT_ARRAY
 #define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
@@ -31,6 +32,7 @@
 
 #include "kernels/kernels.h"
 #include "vm/vm.h"
+#include "vm/vm_cast.h"
 #include "vm/vm_extra_loops.h"
 #include "vm/vm_reduce.h"
 
@@ -78,31 +80,21 @@ static int itemsize_of(int typenum) {
 
 /* ---- loop resolution ----------------------------------------------------- */
 
-/* NumPy's legacy cast functions convert contiguous runs; the compiler only
- * casts between (contiguous) temporaries. */
-static void legacy_cast_loop(char **args, const intptr_t *dims,
-                             const intptr_t *steps, void *data) {
-    (void)steps;
-    ((PyArray_VectorUnaryFunc *)data)(args[0], args[1], dims[0], NULL, NULL);
-}
-
 static int resolve_cast(int from, int to, pel_vm_instr *in) {
     int pf = pel_dtype_of(from), pt = pel_dtype_of(to);
-    if (pel_cast_kernel && pf >= 0 && pt >= 0) {
-        pel_loop_fn f = pel_cast_kernel((pel_dtype)pf, (pel_dtype)pt);
-        if (f) { in->fn = f; in->data = NULL; return 0; }
+    pel_loop_fn f = NULL;
+    if (pf >= 0 && pt >= 0) {
+        if (pel_cast_kernel) f = pel_cast_kernel((pel_dtype)pf, (pel_dtype)pt);
+        if (!f) f = pel_vm_cast_loop((pel_dtype)pf, (pel_dtype)pt);
     }
-    PyArray_Descr *d = PyArray_DescrFromType(from);
-    if (!d) return -1;
-    PyArray_VectorUnaryFunc *f = PyDataType_GetArrFuncs(d)->cast[to];
-    Py_DECREF(d);
     if (!f) {
-        PyErr_Format(PyExc_TypeError, "pelx: no cast loop from type %d to %d",
+        PyErr_Format(PyExc_TypeError,
+                     "pelx: expressions cannot convert type number %d to %d",
                      from, to);
         return -1;
     }
-    in->fn = legacy_cast_loop;
-    in->data = (void *)f;
+    in->fn = f;
+    in->data = NULL;
     return 0;
 }
 
