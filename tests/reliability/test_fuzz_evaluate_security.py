@@ -40,7 +40,9 @@ def test_hostile_expressions_are_refused(text):
 @pytest.mark.parametrize("text", ["(" * 10_000 + "a" + ")" * 10_000,
                                   "+".join(["a"] * 100_000),
                                   "-" * 100_000 + "a",
-                                  "sin(" * 5_000 + "a" + ")" * 5_000])
+                                  "sin(" * 5_000 + "a" + ")" * 5_000],
+                         ids=["deep-parens", "long-sum", "many-unary",
+                              "deep-calls"])
 def test_huge_or_deep_input_is_a_clean_error(text):
     # Run in a subprocess: a crash (stack overflow) must show up as a
     # failed test, not take the test run down.
