@@ -234,24 +234,30 @@ void pel_job_help(pel_job *job, int worker_index) {
 }
 
 int pel_job_run_inline(const pel_job_spec *spec) {
-    /* A stack job with one slot; no other thread ever sees it. */
-    struct {
-        pel_job job;
-        slot_range r;
-    } j;
-    memset(&j, 0, sizeof j);
-    j.job.spec = *spec;
-    j.job.spec.slots = 1;
-    j.job.start_epoch =
+    /* A stack job with one slot that no other thread ever sees: the chunks
+     * run in order with no atomic claiming. */
+    pel_job job;
+    memset(&job, 0, sizeof job);
+    job.spec = *spec;
+    job.spec.slots = 1;
+    job.start_epoch =
         atomic_load_explicit(&pel_interrupt_epoch, memory_order_relaxed);
-    /* relaxed: ids only need to be unique. */
-    if (atomic_load_explicit(&pel_trace_on, memory_order_relaxed))
-        j.job.id = atomic_fetch_add_explicit(&job_ids, 1, memory_order_relaxed) + 1;
-    atomic_init(&j.job.ranges[0].len, spec->nchunks);
-    j.job.ranges[0].front = 0;
-    atomic_init(&j.job.ranges[0].back, spec->nchunks);
-    run_slot(&j.job, 0, 0);
-    return atomic_load_explicit(&j.job.rc, memory_order_relaxed);
+    /* relaxed: tracing is best effort; ids only need to be unique. */
+    int traced = atomic_load_explicit(&pel_trace_on, memory_order_relaxed);
+    if (traced)
+        job.id = atomic_fetch_add_explicit(&job_ids, 1, memory_order_relaxed) + 1;
+    uint64_t t0 = pel_now_ns();
+    pel_tls_depth++;
+    for (int64_t ci = 0; ci < spec->nchunks; ci++) {
+        run_one(&job, ci, 0, 0, traced);
+        if (atomic_load_explicit(&job.rc, memory_order_relaxed)) break;
+    }
+    pel_tls_depth--;
+    pel_stat_cell *st = pel_stats_cell(0);
+    pel_stat_add(&st->chunks, (uint64_t)spec->nchunks, 1);
+    pel_stat_add(&st->jobs, 1, 1);
+    pel_stat_add(&st->busy_ns, pel_now_ns() - t0, 1);
+    return atomic_load_explicit(&job.rc, memory_order_relaxed);
 }
 
 static void wait_done(pel_job *job) {
