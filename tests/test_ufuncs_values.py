@@ -89,7 +89,8 @@ def test_results_do_not_depend_on_thread_count(nthreads):
 
 
 @pytest.mark.parametrize("dt", ["f4", "f8", "c8"])
-@pytest.mark.parametrize("scalar", [2, -3.5, 1e300, 0.5j, True])
+@pytest.mark.parametrize("scalar", [2, -3.5, 1e300, 1e-50, 0.5j, True,
+                                    2**24 + 1, 2**53 + 1, -2**63, 2**70])
 def test_python_scalars_nep50(dt, scalar):
     a = edge_values(np.dtype(dt))
     for name in ("add", "multiply", "less", "true_divide", "maximum"):
@@ -200,3 +201,13 @@ def test_warning_message_names_the_function():
     with np.errstate(divide="warn"):
         with pytest.warns(RuntimeWarning, match="divide by zero encountered in divide"):
             pelx.divide(np.ones(3), np.zeros(3))
+
+
+@pytest.mark.parametrize("scalar", [1e300, 1e-50, 3.0])
+def test_python_float_to_float32_warnings_match(scalar):
+    a = np.ones(5, np.float32)
+    with np.errstate(all="warn"):
+        exp, wexp = numpy_call("add", a, scalar)
+        res, wres = pelx_call("add", a, scalar)
+    assert_same(res, exp)
+    assert wres == wexp
