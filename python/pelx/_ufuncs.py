@@ -218,6 +218,8 @@ def _general(op, inputs, out, where, casting, order, dtype):
             dtypes.append(a.dtype)
             arrays.append(a)
     out_dtype = None if out is None else out.dtype
+    if dtype is not None:
+        dtype = np.dtype(dtype)  # hashable, and NumPy's error if invalid
     key = (op, *dtypes, out_dtype, dtype, casting)
     loop = _resolve(spec, key, dtypes, out_dtype, dtype, casting)
     where = _check_where(where, out)
