@@ -299,11 +299,13 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
         if (!(all_c ? PyArray_IS_C_CONTIGUOUS(out)
                     : PyArray_IS_F_CONTIGUOUS(out)))
             return Py_NotImplemented;
-        /* Elementwise in place (out is an input, same layout) is safe; any
-         * other overlap needs NpyIter's copy. */
+        /* Elementwise in place (out is an input: same start, same element
+         * size, same layout) is safe; any other overlap needs NpyIter's
+         * copy. */
         for (int i = 0; i < nin; i++)
             if (in[i] && ranges_overlap(in[i], out) &&
                 !(PyArray_BYTES(in[i]) == PyArray_BYTES(out) &&
+                  PyArray_ITEMSIZE(in[i]) == PyArray_ITEMSIZE(out) &&
                   PyArray_NDIM(in[i]) != 0))
                 return Py_NotImplemented;
         Py_INCREF(out);
