@@ -3,10 +3,11 @@
  *
  *   ufunc_call(op, out, where, casting, order, dtype, *inputs)
  *       Entry point of every pelx elementwise function. Calls whose inputs
- *       are ndarrays of one dtype, all contiguous in the same order and of
- *       one shape (0-d inputs broadcast), with default keywords, run here
- *       directly on the data pointers (no NpyIter: the small-array
- *       overhead stays below NumPy's own). Everything else goes to the
+ *       are ndarrays of one dtype (plus at most one Python float or int),
+ *       all contiguous in the same order and of one shape (0-d inputs
+ *       broadcast), with default keywords, run here directly on the data
+ *       pointers (no NpyIter: the small-array overhead stays close to
+ *       NumPy's own). Everything else goes to the
  *       Python function registered as the general path (pelx._ufuncs),
  *       which resolves dtypes with NumPy and calls ufunc_exec.
  *   ufunc_exec(op, loop_dtype, inputs, out, where, order)
