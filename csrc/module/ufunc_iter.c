@@ -67,8 +67,14 @@ static int iter_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
 static int slot_init(iter_slot *s, NpyIter *it) {
     s->it = it;
     s->errmsg = NULL;
-    /* DELAY_BUFALLOC: allocate this copy's buffers now, with the GIL. */
+    /* DELAY_BUFALLOC: allocate this copy's buffers now, with the GIL.
+     * Reset also stages the first buffer of the full range, which the next
+     * reset would write back over elements that belong to another slot's
+     * chunk (a race on casting outputs). An empty range flushes it now,
+     * before the job starts, and leaves nothing pending. */
     if (NpyIter_Reset(it, NULL) != NPY_SUCCEED) return -1;
+    if (NpyIter_ResetToIterIndexRange(it, 0, 0, NULL) != NPY_SUCCEED)
+        return -1;
     s->next = NpyIter_GetIterNext(it, NULL);
     if (!s->next) return -1;
     s->data = NpyIter_GetDataPtrArray(it);
