@@ -6,3 +6,8 @@ C thread pool with the GIL released. Results equal NumPy's.
 from . import _core  # noqa: F401  (fails loudly if the extension is missing)
 
 __version__ = "0.1.0"
+
+from ._map import map  # noqa: E402,A001
+from ._observe import stats, reset_stats, trace  # noqa: E402
+from ._config import show_config  # noqa: E402
+from . import _threadpoolctl  # noqa: E402,F401  (registers the controller)
