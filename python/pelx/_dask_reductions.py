@@ -91,7 +91,9 @@ def _count(x, axis, nan):
     return np.full(shape, n, dtype=np.int64)
 
 
-def _moment_chunk(x, axis=None, keepdims=True, *, nan, order, acc):
+def _moment_chunk(x, axis=None, keepdims=True, computing_meta=False, *, nan, order, acc):
+    if computing_meta:  # dask probing the block type: blocks stay ndarrays
+        return x
     with np.errstate(all="ignore"):
         n = _count(x, axis, nan)
         total = (pelx.nansum if nan else pelx.sum)(x, axis=axis, keepdims=True, dtype=acc)
@@ -107,7 +109,9 @@ def _gather(parts, key, axis):
     return _concatenate2(deepmap(lambda p: p[key], parts), axes=axis)
 
 
-def _moment_combine(parts, axis=None, keepdims=True, *, order):
+def _moment_combine(parts, axis=None, keepdims=True, computing_meta=False, *, order):
+    if computing_meta:
+        return parts
     ns = _gather(parts, "n", axis)
     n = pelx.sum(ns, axis=axis, keepdims=True)
     if order == 1:
@@ -122,7 +126,10 @@ def _moment_combine(parts, axis=None, keepdims=True, *, order):
     return {"n": n, "mean": mean, "m2": m2}
 
 
-def _moment_agg(parts, axis=None, keepdims=False, *, order, ddof, root, rdt):
+def _moment_agg(parts, axis=None, keepdims=False, computing_meta=False, *, order, ddof,
+                root, rdt):
+    if computing_meta:
+        return parts
     r = _moment_combine(parts, axis=axis, keepdims=True, order=order)
     n = r["n"]
     if order == 1:
@@ -167,7 +174,7 @@ def _moment(name, order, nan, root=False):
         agg = functools.partial(_moment_agg, order=order, ddof=ddof, root=root, rdt=rdt)
         return da.reduction(a, chunk, agg, combine=combine, axis=axis, keepdims=keepdims,
                             dtype=rdt, split_every=split_every, concatenate=False,
-                            name=f"pelx-{name}", meta=np.empty((), rdt))
+                            name=f"pelx-{name}")
 
     reduce.__name__ = reduce.__qualname__ = name
     reduce.__doc__ = f"""``pelx.{name}`` over a Dask array, as a reduction tree.

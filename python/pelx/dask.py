@@ -19,7 +19,7 @@ pelx``; ``import pelx.dask`` needs ``dask[array]`` (and ``distributed`` for
 the plugin).
 """
 import ast
-import functools
+import builtins
 import sys
 
 import dask.array as da
@@ -69,17 +69,33 @@ def _meta_of(result):
     return np.empty((0,) * result.ndim, dtype=result.dtype)
 
 
-def _as_dask_args(args):
-    """Dask arrays stay, other arrays become one-chunk Dask arrays (so that
-    blockwise slices them along with the rest), scalars stay."""
-    return [a if _is_dask(a) or np.ndim(a) == 0 else da.asarray(a) for a in args]
+def _blockwise(fn, args, meta, prefix, **kwargs):
+    """``fn(*blocks, **kwargs)`` over the broadcast blocks of args.
+
+    Arrays are indexed from their last dimension (NumPy broadcasting);
+    ``align_arrays`` rechunks them to common chunks and reuses length-one
+    dimensions for every block. Non-Dask arrays become one-chunk Dask
+    arrays; scalars are passed as they are. The output name is a hash of
+    everything, so equal calls give equal graphs."""
+    ndim = builtins.max(np.ndim(a) for a in args)
+    pairs = []
+    for a in args:
+        if _is_dask(a) or np.ndim(a) > 0:
+            a = a if _is_dask(a) else da.asarray(a)
+            pairs += [a, tuple(range(a.ndim))[::-1]]
+        else:
+            pairs += [a, None]
+    name = f"{prefix}-{tokenize(fn, *args, kwargs)}"
+    return da.blockwise(fn, tuple(range(ndim))[::-1], *pairs, dtype=meta.dtype,
+                        meta=meta, name=name, align_arrays=True, concatenate=True,
+                        **kwargs)
 
 
 def _elementwise(name):
     pelx_fn = getattr(pelx, name)
 
     def fn(*args, out=None, **kwargs):
-        if not any(_is_dask(a) for a in args):
+        if not builtins.any(_is_dask(a) for a in args):
             return pelx_fn(*args, out=out, **kwargs) if out is not None \
                 else pelx_fn(*args, **kwargs)
         if out is not None:
@@ -87,8 +103,7 @@ def _elementwise(name):
                             "arrays (the result is a new lazy array)")
         with np.errstate(all="ignore"):
             meta = _meta_of(pelx_fn(*[_probe(a) for a in args], **kwargs))
-        return da.map_blocks(pelx_fn, *_as_dask_args(args), dtype=meta.dtype,
-                             meta=meta, token=f"pelx-{name}", **kwargs)
+        return _blockwise(pelx_fn, args, meta, f"pelx-{name}", **kwargs)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"""Elementwise ``pelx.{name}`` over Dask arrays.
@@ -197,7 +212,7 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
                 values[n] = glob[n]
     finally:
         del frame
-    if not any(_is_dask(v) for v in values.values()):
+    if not builtins.any(_is_dask(v) for v in values.values()):
         return pelx.evaluate(ex, local_dict=values, global_dict={}, out=out,
                              order=order, casting=casting)
     if out is not None:
@@ -219,8 +234,6 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
                                                             arrays.items()}},
                               global_dict={}, order=order, casting=casting)
     meta = _meta_of(probe)
-    block = functools.partial(_evaluate_block, ex=ex, names=order_names, consts=consts,
-                              order=order, casting=casting)
-    dask_args = _as_dask_args([arrays[n] for n in order_names])
-    return da.map_blocks(block, *dask_args, dtype=meta.dtype, meta=meta,
-                         token="pelx-evaluate-" + tokenize(ex, consts, order, casting))
+    return _blockwise(_evaluate_block, [arrays[n] for n in order_names], meta,
+                      "pelx-evaluate", ex=ex, names=tuple(order_names), consts=consts,
+                      order=order, casting=casting)
