@@ -7,6 +7,7 @@ from one compute to the next. Moments (mean, var, std) carry ``(count, sum)``
 or ``(count, mean, M2)`` per block and merge them with Chan et al.'s
 pairwise update, the numerically stable way to combine variances.
 """
+import builtins
 import functools
 import dask.array as da
 import numpy as np
@@ -301,15 +302,24 @@ _MOMENTS = {"mean": (1, False, False), "var": (2, False, False), "std": (2, Fals
             "nanstd": (2, True, True)}
 _ARGS = ("argmin", "argmax", "nanargmin", "nanargmax")
 
+def _available(*names):
+    return builtins.all(callable(getattr(pelx, n, None)) for n in names)
+
+
 _made = {}
 for _n, _takes_dtype in _SIMPLE.items():
-    _made[_n] = _simple(_n, _takes_dtype)
+    if _available(_n):
+        _made[_n] = _simple(_n, _takes_dtype)
 for _n, (_order, _nan, _root) in _MOMENTS.items():
-    _made[_n] = _moment(_n, _order, _nan, _root)
+    # the blocks need the sum (and var) of the same nan-ness
+    if _available(_n, "nansum" if _nan else "sum", *(("nanvar" if _nan else "var",)
+                                                      if _order == 2 else ())):
+        _made[_n] = _moment(_n, _order, _nan, _root)
 for _n in _ARGS:
-    _made[_n] = _arg(_n)
+    if _available(_n, _n[3:] if _n.startswith("arg") else "nan" + _n[6:]):
+        _made[_n] = _arg(_n)
 pelx_dask_sum = _made["sum"]
 
 #: Names of the reductions pelx.dask provides (those pelx itself has).
-REDUCTIONS = tuple(n for n in _made if callable(getattr(pelx, n, None)))
-globals().update({n: _made[n] for n in REDUCTIONS})
+REDUCTIONS = tuple(_made)
+globals().update(_made)
