@@ -30,12 +30,8 @@ def _call(name, default=None):
 
 
 def _kernels():
-    """The kernel variants the C core chose at import, if it reports them."""
-    for name in ("kernel_info", "kernel_isa", "selected_kernels"):
-        fn = getattr(_core, name, None)
-        if callable(fn):
-            return fn()
-    return None
+    """The vector math the C kernels chose at load (e.g. "libmvec-avx2")."""
+    return _core._kernels_features()
 
 
 def _config():
@@ -55,6 +51,7 @@ def _config():
             "features": _cpu_features(),
             "kernels": _kernels(),
         },
+        "env": {k: v for k, v in os.environ.items() if k.startswith("PELX_")},
         "python": {"version": platform.python_version(), "executable": sys.executable},
         "numpy": {"version": np.__version__},
     }
@@ -64,6 +61,8 @@ def _format(cfg):
     lines = []
     for section, items in cfg.items():
         lines.append(f"{section}:")
+        if not items:
+            lines.append("  (none)")
         for key, value in items.items():
             if isinstance(value, (list, tuple)):
                 value = " ".join(map(str, value)) or "(none)"

@@ -128,11 +128,12 @@ def reset_stats():
     _core.reset_stats()
 
 
-#: Events kept by default by :func:`trace` (about 48 bytes each).
-DEFAULT_TRACE_CAPACITY = 1 << 20
+#: Chunk events kept per thread by default by :func:`trace` (48 bytes each:
+#: 3 MiB per thread, enough for 65536 chunks).
+DEFAULT_TRACE_CAPACITY = 1 << 16
 
 
-def _chrome_trace(events, pid):
+def _chrome_trace(events, pid, dropped=0):
     """Chrome trace-event JSON object for the recorded chunk events."""
     out = []
     threads = sorted({e[0] for e in events})
@@ -148,7 +149,8 @@ def _chrome_trace(events, pid):
             "dur": max(t1 - t0, 0) / 1e3,
             "args": {"job": job, "slot": slot, "begin": begin, "end": end},
         })
-    return {"traceEvents": out, "displayTimeUnit": "ns"}
+    return {"traceEvents": out, "displayTimeUnit": "ns",
+            "otherData": {"producer": "pelx", "dropped_events": dropped}}
 
 
 class _Trace:
@@ -157,6 +159,7 @@ class _Trace:
     def __init__(self, path):
         self.path = path
         self.events = None  # list of dicts (the "traceEvents") after exit
+        self.dropped = 0    # chunk events that did not fit the capacity
 
     def __repr__(self):
         n = "recording" if self.events is None else f"{len(self.events)} events"
@@ -179,12 +182,14 @@ def trace(path, capacity=DEFAULT_TRACE_CAPACITY):
     path : str or os.PathLike
         File to write (overwritten).
     capacity : int, optional
-        Most chunk events kept; later ones are dropped (default 2**20).
+        Most chunk events kept per thread; later ones are dropped and
+        counted in ``otherData.dropped_events`` (default 2**16).
 
     Yields
     ------
     _Trace
-        Its ``events`` attribute holds the written trace events after exit.
+        Its ``events`` attribute holds the written trace events after exit,
+        ``dropped`` the number of chunk events that did not fit.
 
     Raises
     ------
@@ -206,8 +211,9 @@ def trace(path, capacity=DEFAULT_TRACE_CAPACITY):
     try:
         yield result
     finally:
-        events = _core._trace_stop()
-        doc = _chrome_trace(events, os.getpid())
+        events, dropped = _core._trace_stop()
+        doc = _chrome_trace(events, os.getpid(), dropped)
+        result.dropped = dropped
         with open(path, "w") as f:
             json.dump(doc, f)
         result.events = doc["traceEvents"]
