@@ -44,7 +44,7 @@ def progress_callback(progress, desc):
     if progress is not True:
         raise TypeError(f"progress must be a bool or a callable, got {type(progress).__name__}")
     try:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]
     except ImportError as e:
         raise ImportError("progress=True needs tqdm (pip install tqdm)") from e
     bar = None

@@ -24,7 +24,7 @@ import sys
 
 import dask.array as da
 import numpy as np
-from dask.base import tokenize
+from dask.base import tokenize as _tokenize
 
 import pelx
 
@@ -85,7 +85,7 @@ def _blockwise(fn, args, meta, prefix, **kwargs):
             pairs += [a, tuple(range(a.ndim))[::-1]]
         else:
             pairs += [a, None]
-    name = f"{prefix}-{tokenize(fn, *args, kwargs)}"
+    name = f"{prefix}-{_tokenize(fn, *args, kwargs)}"
     return da.blockwise(fn, tuple(range(ndim))[::-1], *pairs, dtype=meta.dtype,
                         meta=meta, name=name, align_arrays=True, concatenate=True,
                         **kwargs)
