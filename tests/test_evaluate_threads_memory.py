@@ -27,7 +27,7 @@ def test_16_threads_share_one_numexpr_object():
         barrier.wait()
         for _ in range(20):
             got = ne(a, b, c)
-            if not np.allclose(got, want, rtol=1e-15, atol=0):
+            if not np.allclose(got, want, rtol=1e-14, atol=1e-15):
                 errors.append(seed)
                 return
 
