@@ -131,9 +131,43 @@ typedef struct pel_worker_stats {
 int pel_get_stats(pel_worker_stats *out, int max);
 void pel_reset_stats(void);
 
+/* busy_ns above is measured per stint: from the moment a thread starts on
+ * a job's chunks until it finds none left (claiming overhead included). */
+
 /* Stop and join all worker threads (the pool restarts lazily on the next
- * call). For tests and interpreter shutdown. */
+ * call). For tests and interpreter shutdown.
+ * If another thread's job is running, its workers first finish their part
+ * of that job (the job completes normally; its caller runs whatever the
+ * departed workers leave), so pel_shutdown waits for at most the chunks in
+ * progress. Jobs submitted during a shutdown run on the threads available.
+ * Called from inside a chunk it does nothing (a thread cannot join itself).
+ * Concurrent pel_shutdown calls are serialized. */
 void pel_shutdown(void);
+
+/* ---- Tracing ------------------------------------------------------------
+ * An optional event log for timelines: while a trace session is on, every
+ * chunk run on any thread appends one event to that thread's own buffer.
+ * When off, the cost is one relaxed load per thread per job. Sessions are
+ * controlled from one thread at a time (start and stop must not race). */
+typedef struct pel_trace_event {
+    int32_t thread;    /* 0: a calling thread; 1..: pool worker index */
+    int32_t slot;      /* the chunk's slot in its job */
+    uint64_t job;      /* job id, unique within the process, >= 1 */
+    int64_t begin;     /* the chunk's index range [begin, end) */
+    int64_t end;
+    uint64_t begin_ns; /* CLOCK_MONOTONIC around the chunk function */
+    uint64_t end_ns;
+} pel_trace_event;
+
+/* Start a session recording up to capacity_events events per thread (more
+ * are dropped and counted). Discards the previous session's events.
+ * Returns PEL_OK or PEL_EINVAL (capacity 0). */
+int pel_trace_start(size_t capacity_events);
+/* Stop the session; copy up to max of its events, sorted by begin_ns, into
+ * out; store the number of events not returned (buffer full or max too
+ * small) into *dropped if non-NULL. Returns the number copied. Chunks
+ * still running when it is called may or may not appear. */
+size_t pel_trace_stop(pel_trace_event *out, size_t max, size_t *dropped);
 
 #ifdef __cplusplus
 }
