@@ -27,7 +27,7 @@ EXPRESSIONS = {
 
 def pelx_threads():
     get = getattr(pelx, "get_num_threads", None)
-    return get() if get else 1
+    return get() if get else pelx._core.vm_job_slots()
 
 
 @pytest.fixture(scope="module")

@@ -480,3 +480,14 @@ def test_intermediate_casts():
     f = np.linspace(0, 1, 100, dtype=np.float32)
     same(pelx.evaluate("(f * f) + (i * 2)"), (f * f) + (i * 2))
     same(pelx.evaluate("any(i * 0.5)"), np.asarray(np.any(i * 0.5)))
+
+
+def test_casting_buffers_across_chunks_and_threads():
+    # output cast (float64 -> float32) and input byte swap through the
+    # iterator's buffers, over several chunks on several threads
+    a = sample("float64", 1 << 20)
+    out = np.zeros(a.shape, np.float32)
+    pelx.evaluate("a * 2", out=out, casting="same_kind")
+    same(out, (a * 2).astype(np.float32))
+    big = a.astype(">f8")
+    same(pelx.evaluate("big + 1"), a + 1)

@@ -429,8 +429,13 @@ static NpyIter *make_iter(PyObject *arrays, PyObject *dtypes, char order,
     }
     return NpyIter_AdvancedNew(
         (int)nop, ops,
+        /* DELAY_BUFALLOC: no buffer is filled before the per-slot copies
+         * are made; each worker's first reset allocates its own. Otherwise
+         * every copy would inherit the first block's pending output buffer
+         * and write it back (stale) on its first reset. */
         NPY_ITER_EXTERNAL_LOOP | NPY_ITER_BUFFERED | NPY_ITER_RANGED |
-            NPY_ITER_ZEROSIZE_OK | NPY_ITER_COPY_IF_OVERLAP,
+            NPY_ITER_DELAY_BUFALLOC | NPY_ITER_ZEROSIZE_OK |
+            NPY_ITER_COPY_IF_OVERLAP,
         order == 'C' ? NPY_CORDER : order == 'F' ? NPY_FORTRANORDER
         : order == 'A' ? NPY_ANYORDER : NPY_KEEPORDER,
         NPY_UNSAFE_CASTING, op_flags, dts, -1, NULL, NULL, PEL_VM_BLOCK);
@@ -614,7 +619,14 @@ static PyObject *vm_scratch_reset_peak(PyObject *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *vm_job_slots(PyObject *self, PyObject *unused) {
+    (void)self; (void)unused;
+    return PyLong_FromLong(pel_job_slots(NULL));
+}
+
 static PyMethodDef vm_methods[] = {
+    {"vm_job_slots", vm_job_slots, METH_NOARGS,
+     "Threads (worker slots) an expression job started now may use."},
     {"vm_program", vm_program, METH_VARARGS,
      "vm_program(regs, instrs, consts, result_reg) -> program"},
     {"vm_evaluate", vm_evaluate, METH_VARARGS,
