@@ -109,7 +109,8 @@ static int map_chunk(void *vctx, int64_t begin, int64_t end, int slot) {
     map_ctx *c = vctx;
     NpyIter *it = c->iters[slot];
     char *err = NULL;
-    /* With errmsg non-NULL this neither needs nor touches the GIL. */
+    /* With errmsg non-NULL this neither needs nor touches the GIL (the first
+     * reset of a slot also allocates its buffers, with PyMem_RawMalloc). */
     if (NpyIter_ResetToIterIndexRange(it, c->base + begin, c->base + end,
                                       &err) != NPY_SUCCEED) {
         c->errmsg = err;
@@ -230,10 +231,15 @@ static PyObject *py_map(PyObject *self, PyObject *args) {
     op_flags[nin] = NPY_ITER_WRITEONLY | NPY_ITER_ALLOCATE |
                     NPY_ITER_NO_SUBTYPE | NPY_ITER_ALIGNED;
     op_dtypes[nin] = dtype;
+    /* DELAY_BUFALLOC: no buffer is filled before the per-slot copies are
+     * made; each slot's first range reset allocates its own. Otherwise every
+     * copy would inherit the first block's pending output buffer and write it
+     * back (stale) over another slot's results on its first reset. */
     iter = NpyIter_AdvancedNew(
         (int)nin + 1, ops,
         NPY_ITER_EXTERNAL_LOOP | NPY_ITER_BUFFERED | NPY_ITER_GROWINNER |
-            NPY_ITER_RANGED | NPY_ITER_ZEROSIZE_OK | NPY_ITER_COPY_IF_OVERLAP,
+            NPY_ITER_RANGED | NPY_ITER_DELAY_BUFALLOC | NPY_ITER_ZEROSIZE_OK |
+            NPY_ITER_COPY_IF_OVERLAP,
         NPY_KEEPORDER, casting, op_flags, op_dtypes, -1, NULL, NULL, 0);
     if (!iter) goto done;
     if (NpyIter_IterationNeedsAPI(iter)) { /* only object-like dtypes */
