@@ -26,6 +26,7 @@
 #include "module/parallel_call.h"
 
 #include <numpy/arrayobject.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /* Elements per chunk: the size of one NpyIter buffer (NumPy's default
@@ -53,7 +54,7 @@ typedef struct map_ctx {
     void *fn;                       /* the kernel */
     void *data;                     /* loop form: its data argument */
     int64_t base;                   /* offset of this wave in the iteration */
-    char *volatile errmsg;          /* message of the first failed reset */
+    _Atomic(char *) errmsg;         /* message of a failed reset */
 } map_ctx;
 
 /* One scalar-form inner loop: out[i] = f(in0[i], ...), T is double or
@@ -113,7 +114,9 @@ static int map_chunk(void *vctx, int64_t begin, int64_t end, int slot) {
      * reset of a slot also allocates its buffers, with PyMem_RawMalloc). */
     if (NpyIter_ResetToIterIndexRange(it, c->base + begin, c->base + end,
                                       &err) != NPY_SUCCEED) {
-        c->errmsg = err;
+        /* Relaxed: read by the caller after the job's join, which orders
+         * it; any failing slot's message will do. */
+        atomic_store_explicit(&c->errmsg, err, memory_order_relaxed);
         return MAP_ERESET;
     }
     NpyIter_IterNextFunc *next = c->nexts[slot];
@@ -155,9 +158,10 @@ static int run_waves(map_ctx *c, npy_intp total, npy_intp wave,
         int rc = pelx_run_for(n, MAP_GRAIN, map_chunk, c, &opts);
         if (rc < 0) return -1;
         if (rc > 0) {
+            char *msg = atomic_load_explicit(&c->errmsg, memory_order_relaxed);
             PyErr_Format(PyExc_RuntimeError,
                          "pelx.map: iterator failed in a worker: %s",
-                         c->errmsg ? c->errmsg : "unknown error");
+                         msg ? msg : "unknown error");
             return -1;
         }
         done += n;
@@ -258,6 +262,7 @@ static PyObject *py_map(PyObject *self, PyObject *args) {
     }
     int nslots = pel_job_slots(NULL);
     map_ctx c = {0};
+    atomic_init(&c.errmsg, NULL);
     c.nin = (int)nin;
     c.form = form;
     c.is_float32 = is_float32;
