@@ -120,3 +120,26 @@ def test_peak_memory_of_a_times_b_plus_c_under_1_percent():
     # the measurement does see an input-sized temporary (NumPy's a*b):
     numpy_extra, _ = _peak_extra("np.add(a * b, c, out=out)")
     assert numpy_extra > inputs / 4
+
+
+CTRL_C_SCRIPT = textwrap.dedent("""
+    import os, signal, threading, time
+    import numpy as np
+    import pelx
+    a = np.linspace(0, 1, 1 << 23)
+    ex = "+".join(["sin(a + %d) * cos(a - %d)" % (k, k) for k in range(40)])
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    t = time.monotonic()
+    try:
+        pelx.evaluate(ex)
+        print("finished")
+    except KeyboardInterrupt:
+        print("interrupted", time.monotonic() - t)
+""")
+
+
+def test_ctrl_c_interrupts_a_long_evaluation():
+    res = subprocess.run([sys.executable, "-c", CTRL_C_SCRIPT],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("interrupted"), res.stdout
