@@ -301,6 +301,27 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
         }                                                                   \
         *r = best;                                                          \
         return i;                                                           \
+    }                                                                       \
+    /* First i in [0, n) with x[i] == v (or x[i] NaN when v is NaN);     \
+     * n if none. Blocks of 4 vectors are tested at once. */              \
+    static inline int64_t vec_find_##S(const T_##S *x, int64_t n, T_##S v) { \
+        int isnan_ = v != v;                                                \
+        vec_##S vv;                                                         \
+        for (int j = 0; j < W; j++) vv[j] = v;                              \
+        int64_t i = 0;                                                      \
+        for (; i + 4 * W <= n; i += 4 * W) {                                \
+            ivec_##S m = {0};                                               \
+            for (int u = 0; u < 4; u++) {                                   \
+                vec_##S c = vload_##S(x + i + u * W);                       \
+                m |= isnan_ ? (c != c) : (c == vv);                         \
+            }                                                               \
+            int any = 0;                                                    \
+            for (int j = 0; j < W; j++) any |= m[j] != 0;                   \
+            if (any) break;                                                 \
+        }                                                                   \
+        for (; i < n; i++)                                                  \
+            if (isnan_ ? x[i] != x[i] : x[i] == v) return i;                \
+        return n;                                                           \
     }
 VEC_MINMAX_DEF(f64, int64_t, 2)
 VEC_MINMAX_DEF(f32, int32_t, 4)
@@ -316,6 +337,8 @@ static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
 #define VEC_f32 1
 #define VEC_f64 1
 #define VEC_FN_f32(x, n, mode, r) vec_minmax_f32((const float *)(x), n, mode, r)
+#define VEC_FIND_f32(x, n, v) vec_find_f32((const float *)(x), n, v)
+#define VEC_FIND_f64(x, n, v) vec_find_f64((const double *)(x), n, v)
 #define VEC_FN_f64(x, n, mode, r) vec_minmax_f64((const double *)(x), n, mode, r)
 #define VEC_b 0
 #define VEC_i8 0
@@ -329,6 +352,18 @@ static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
 #define VEC_c64 0
 #define VEC_c128 0
 #define VEC_FN_b(x, n, mode, r) vec_none(x, n, mode, r)
+#define VEC_FIND_NONE(x, n, v) ((void)(x), (void)(v), (int64_t)(n))
+#define VEC_FIND_b VEC_FIND_NONE
+#define VEC_FIND_i8 VEC_FIND_NONE
+#define VEC_FIND_u8 VEC_FIND_NONE
+#define VEC_FIND_i16 VEC_FIND_NONE
+#define VEC_FIND_u16 VEC_FIND_NONE
+#define VEC_FIND_i32 VEC_FIND_NONE
+#define VEC_FIND_u32 VEC_FIND_NONE
+#define VEC_FIND_i64 VEC_FIND_NONE
+#define VEC_FIND_u64 VEC_FIND_NONE
+#define VEC_FIND_c64 VEC_FIND_NONE
+#define VEC_FIND_c128 VEC_FIND_NONE
 #define VEC_FN_i8 VEC_FN_b
 #define VEC_FN_u8 VEC_FN_b
 #define VEC_FN_i16 VEC_FN_b
@@ -439,7 +474,9 @@ static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
             if (n > e - k) n = e - k;                                       \
             const char *q = red_at(base, v, k);                             \
             int64_t i = 0;                                                  \
-            if (isnan_) {                                                   \
+            if (VEC_##S && s == (int64_t)sizeof(T_##S)) {                   \
+                i = VEC_FIND_##S(q, n, best);                               \
+            } else if (isnan_) {                                            \
                 while (i < n && !NAN_##S(*(const T_##S *)(q + i * s))) i++; \
             } else {                                                        \
                 while (i < n && !EQ_##S(*(const T_##S *)(q + i * s), best)) \
