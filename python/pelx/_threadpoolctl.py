@@ -2,7 +2,7 @@
 ``threadpoolctl.threadpool_info()`` and obeys ``threadpool_limits()``.
 
 On import, a ``LibController`` subclass is registered with threadpoolctl's
-custom-controller API (``threadpoolctl.register``, threadpoolctl >= 3.5).
+custom-controller API (``threadpoolctl.register``).
 threadpoolctl finds the loaded ``pelx._core`` extension among the process's
 shared libraries by its file name (``_core...``) and confirms it by two C
 symbols only pelx exports (``pelx_threadpoolctl_get_num_threads`` /
