@@ -29,8 +29,8 @@ from dask.base import tokenize as _tokenize
 import pelx
 
 from ._dask_plugin import PelxThreads, worker_threads
+from . import _dask_reductions
 from ._dask_reductions import REDUCTIONS, dot
-from ._dask_reductions import __dict__ as _reductions_ns
 
 __all__ = ["evaluate", "PelxThreads", "worker_threads", "dot", "ELEMENTWISE"]
 
@@ -131,7 +131,7 @@ ELEMENTWISE = tuple(n for n in _ELEMENTWISE_CANDIDATES if callable(getattr(pelx,
 for _name in ELEMENTWISE:
     globals()[_name] = _elementwise(_name)
 for _name in REDUCTIONS:
-    globals()[_name] = _reductions_ns[_name]
+    globals()[_name] = getattr(_dask_reductions, _name)
 __all__ += list(ELEMENTWISE) + list(REDUCTIONS)
 del _name
 
