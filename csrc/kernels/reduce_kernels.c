@@ -264,7 +264,12 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
 /* all-ones (a NaN) where c or seen is NaN: sticky in one instruction */
 #define VNANSEEN_f64(c, seen) ((vec_f64)_mm_cmpunord_pd((__m128d)(c), (__m128d)(seen)))
 #define VNANSEEN_f32(c, seen) ((vec_f32)_mm_cmpunord_ps((__m128)(c), (__m128)(seen)))
+/* any lane of a compare mask set */
+#define VANY_f64(m) (_mm_movemask_pd((__m128d)(m)) != 0)
+#define VANY_f32(m) (_mm_movemask_ps((__m128)(m)) != 0)
 #else
+#define VANY_f64(m) (((m)[0] | (m)[1]) != 0)
+#define VANY_f32(m) (((m)[0] | (m)[1] | (m)[2] | (m)[3]) != 0)
 #define VNANSEEN_f64(c, seen) vblend_f64((c) != (c), c, seen)
 #define VNANSEEN_f32(c, seen) vblend_f32((c) != (c), c, seen)
 #define VMAX_f64(c, a) vblend_f64((c) > (a), c, a)
@@ -334,15 +339,24 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
         vec_##S vv;                                                         \
         for (int j = 0; j < W; j++) vv[j] = v;                              \
         int64_t i = 0;                                                      \
-        for (; i + 4 * W <= n; i += 4 * W) {                                \
-            ivec_##S m = {0};                                               \
-            for (int u = 0; u < 4; u++) {                                   \
-                vec_##S c = vload_##S(x + i + u * W);                       \
-                m |= isnan_ ? (c != c) : (c == vv);                         \
+        if (isnan_) {                                                       \
+            for (; i + 4 * W <= n; i += 4 * W) {                            \
+                ivec_##S m = {0};                                           \
+                for (int u = 0; u < 4; u++) {                               \
+                    vec_##S c = vload_##S(x + i + u * W);                   \
+                    m |= c != c;                                            \
+                }                                                           \
+                if (VANY_##S(m)) break;                                     \
             }                                                               \
-            int any = 0;                                                    \
-            for (int j = 0; j < W; j++) any |= m[j] != 0;                   \
-            if (any) break;                                                 \
+        } else {                                                            \
+            for (; i + 4 * W <= n; i += 4 * W) {                            \
+                ivec_##S m = {0};                                           \
+                for (int u = 0; u < 4; u++) {                               \
+                    vec_##S c = vload_##S(x + i + u * W);                   \
+                    m |= c == vv;                                           \
+                }                                                           \
+                if (VANY_##S(m)) break;                                     \
+            }                                                               \
         }                                                                   \
         for (; i < n; i++)                                                  \
             if (isnan_ ? x[i] != x[i] : x[i] == v) return i;                \
