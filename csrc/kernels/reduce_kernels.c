@@ -35,6 +35,20 @@ static inline const char *red_at(const char *base, const pel_red_view *v,
 #define FOLD_DEF(NAME, IS, AS, XS, INIT, MAP, OP, HAS_AUX)                  \
     static T_##AS NAME##_seg(const char *p, int64_t n, int64_t s,           \
                              T_##XS m) {                                    \
+        if (EXACT_##AS) {                                                   \
+            /* integer and boolean folds are exact in any order: one        \
+             * accumulator, which gcc vectorizes on its own */              \
+            T_##AS r = INIT;                                                \
+            if (s == (int64_t)sizeof(T_##IS)) {                             \
+                const T_##IS *x = (const T_##IS *)p;                        \
+                for (int64_t i = 0; i < n; i++)                             \
+                    r = OP(r, MAP(IS, AS, x[i], m));                        \
+            } else {                                                        \
+                for (int64_t i = 0; i < n; i++)                             \
+                    r = OP(r, MAP(IS, AS, *(const T_##IS *)(p + i * s), m));\
+            }                                                               \
+            return r;                                                       \
+        }                                                                   \
         if (n < 8) {                                                        \
             T_##AS r = INIT;                                                \
             for (int64_t i = 0; i < n; i++)                                 \
@@ -43,21 +57,23 @@ static inline const char *red_at(const char *base, const pel_red_view *v,
         }                                                                   \
         if (n <= PW_LEAF) {                                                 \
             T_##AS r[8], res;                                               \
-            int64_t i;                                                      \
+            const int64_t nb = n / 8;                                       \
+            int64_t i = nb * 8;                                             \
             if (s == (int64_t)sizeof(T_##IS)) {                             \
                 const T_##IS *x = (const T_##IS *)p;                        \
                 for (int j = 0; j < 8; j++) r[j] = MAP(IS, AS, x[j], m);    \
-                for (i = 8; i < n - (n % 8); i += 8)                        \
+                for (int64_t bk = 1; bk < nb; bk++)                         \
                     for (int j = 0; j < 8; j++)                             \
-                        r[j] = OP(r[j], MAP(IS, AS, x[i + j], m));          \
+                        r[j] = OP(r[j], MAP(IS, AS, x[bk * 8 + j], m));     \
             } else {                                                        \
                 for (int j = 0; j < 8; j++)                                 \
                     r[j] = MAP(IS, AS, *(const T_##IS *)(p + j * s), m);    \
-                for (i = 8; i < n - (n % 8); i += 8)                        \
+                for (int64_t bk = 1; bk < nb; bk++)                         \
                     for (int j = 0; j < 8; j++)                             \
-                        r[j] = OP(r[j], MAP(IS, AS,                         \
-                                            *(const T_##IS *)(p + (i + j) * s), \
-                                            m));                            \
+                        r[j] = OP(r[j],                                     \
+                                  MAP(IS, AS,                               \
+                                      *(const T_##IS *)(p + (bk * 8 + j) * s), \
+                                      m));                                  \
             }                                                               \
             res = OP(OP(OP(r[0], r[1]), OP(r[2], r[3])),                    \
                      OP(OP(r[4], r[5]), OP(r[6], r[7])));                   \
@@ -166,10 +182,12 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
             int64_t i = 0;                                                  \
             if (sp == (int64_t)sizeof(T_##S) && sq == sp) {                 \
                 const T_##S *x = (const T_##S *)p, *y = (const T_##S *)q;   \
-                for (; i < n - (n % 8); i += 8)                             \
+                const int64_t nb = n / 8;        \
+                for (int64_t bk = 0; bk < nb; bk++)                         \
                     for (int j = 0; j < 8; j++)                             \
-                        r[j] = ADD_##S(r[j],                                \
-                                       MUL_##S(CONJ(x[i + j]), y[i + j]));  \
+                        r[j] = ADD_##S(r[j], MUL_##S(CONJ(x[bk * 8 + j]),   \
+                                                     y[bk * 8 + j]));       \
+                i = nb * 8;                                                 \
             }                                                               \
             res = ADD_##S(ADD_##S(ADD_##S(r[0], r[1]), ADD_##S(r[2], r[3])),\
                           ADD_##S(ADD_##S(r[4], r[5]), ADD_##S(r[6], r[7])));\
@@ -211,22 +229,216 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
 #define TAKE_NANMAX(S, v, r) (GT_##S(v, r) || NAN_##S(r))
 #define TAKE_NANMIN(S, v, r) (LT_##S(v, r) || NAN_##S(r))
 
-#define MINMAX_DEF(NAME, S, TAKE)                                           \
+/* LANE_*(S, c, a): the new lane best after candidate c, for the vectorized
+ * lanes of real types, written so that gcc emits max/min or compare+blend
+ * instructions: max/min ignore NaN here (maxpd semantics) and the lanes
+ * track NaNs on the side; nanmax/nanmin replace a NaN lane best. */
+#define LANE_MAX(S, c, a) (GT_##S(c, a) ? (c) : (a))
+#define LANE_MIN(S, c, a) (LT_##S(c, a) ? (c) : (a))
+#define LANE_NANMAX(S, c, a) ((GT_##S(c, a) | NAN_##S(a)) ? (c) : (a))
+#define LANE_NANMIN(S, c, a) ((LT_##S(c, a) | NAN_##S(a)) ? (c) : (a))
+/* real types get the 8-lane loop; complex ones the plain TAKE loop */
+#define LANES_b 1
+#define LANES_i8 1
+#define LANES_u8 1
+#define LANES_i16 1
+#define LANES_u16 1
+#define LANES_i32 1
+#define LANES_u32 1
+#define LANES_i64 1
+#define LANES_u64 1
+#define LANES_f32 1
+#define LANES_f64 1
+#define LANES_c64 0
+#define LANES_c128 0
+
+/* VMAX(c, a) = c > a ? c : a, VMIN(c, a) = c < a ? c : a per lane: exactly
+ * the x86 maxpd/minpd (maxps/minps) semantics (the second operand when
+ * either is NaN), so one instruction; a compare and blend elsewhere. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define VMAX_f64(c, a) ((vec_f64)_mm_max_pd((__m128d)(c), (__m128d)(a)))
+#define VMIN_f64(c, a) ((vec_f64)_mm_min_pd((__m128d)(c), (__m128d)(a)))
+#define VMAX_f32(c, a) ((vec_f32)_mm_max_ps((__m128)(c), (__m128)(a)))
+#define VMIN_f32(c, a) ((vec_f32)_mm_min_ps((__m128)(c), (__m128)(a)))
+/* all-ones (a NaN) where c or seen is NaN: sticky in one instruction */
+#define VNANSEEN_f64(c, seen) ((vec_f64)_mm_cmpunord_pd((__m128d)(c), (__m128d)(seen)))
+#define VNANSEEN_f32(c, seen) ((vec_f32)_mm_cmpunord_ps((__m128)(c), (__m128)(seen)))
+/* any lane of a compare mask set */
+#define VANY_f64(m) (_mm_movemask_pd((__m128d)(m)) != 0)
+#define VANY_f32(m) (_mm_movemask_ps((__m128)(m)) != 0)
+#else
+#define VANY_f64(m) (((m)[0] | (m)[1]) != 0)
+#define VANY_f32(m) (((m)[0] | (m)[1] | (m)[2] | (m)[3]) != 0)
+#define VNANSEEN_f64(c, seen) vblend_f64((c) != (c), c, seen)
+#define VNANSEEN_f32(c, seen) vblend_f32((c) != (c), c, seen)
+#define VMAX_f64(c, a) vblend_f64((c) > (a), c, a)
+#define VMIN_f64(c, a) vblend_f64((c) < (a), c, a)
+#define VMAX_f32(c, a) vblend_f32((c) > (a), c, a)
+#define VMIN_f32(c, a) vblend_f32((c) < (a), c, a)
+#endif
+
+/* Explicit 16-byte vectors (GCC vector extensions; compiled to whatever the
+ * target has, SSE2 at least) for float min/max: the compare-and-blend loop
+ * with NaNs tracked on the side does not auto-vectorize.
+ * MODE: 0 max, 1 min (NaN propagates: returns NaN if any), 2 nanmax,
+ * 3 nanmin (NaN lanes replaced). Sets *r to the result of x[0..n), n >= W. */
+#define VEC_MINMAX_DEF(S, IT, W)                                            \
+    typedef T_##S vec_##S __attribute__((vector_size(16), aligned(4)));     \
+    typedef IT ivec_##S __attribute__((vector_size(16)));                   \
+    static inline vec_##S vload_##S(const T_##S *x) {                       \
+        vec_##S v;                                                          \
+        memcpy(&v, x, sizeof v);                                            \
+        return v;                                                           \
+    }                                                                       \
+    static inline vec_##S vblend_##S(ivec_##S m, vec_##S a, vec_##S b) {    \
+        return (vec_##S)((m & (ivec_##S)a) | (~m & (ivec_##S)b));           \
+    }                                                                       \
+    static inline __attribute__((always_inline)) int64_t                    \
+    vec_minmax_##S(const T_##S *x, int64_t n, int mode,                     \
+                                  T_##S *r) {                               \
+        /* 4 accumulators: the compare+blend chain has ~5 cycles latency */ \
+        vec_##S a[4];                                                       \
+        a[0] = a[1] = a[2] = a[3] = vload_##S(x);                           \
+        vec_##S nanv = a[0]; /* lane is NaN iff a NaN was seen */          \
+        int64_t i = W;                                                      \
+        for (; i + 4 * W <= n; i += 4 * W)                                  \
+            for (int u = 0; u < 4; u++) {                                   \
+                vec_##S c = vload_##S(x + i + u * W);                       \
+                ivec_##S t;                                                 \
+                if (mode == 0) {                                            \
+                    a[u] = VMAX_##S(c, a[u]);                               \
+                } else if (mode == 1) {                                     \
+                    a[u] = VMIN_##S(c, a[u]);                               \
+                } else {                                                    \
+                    t = mode == 2 ? (c > a[u]) | (a[u] != a[u])             \
+                                  : (c < a[u]) | (a[u] != a[u]);            \
+                    a[u] = vblend_##S(t, c, a[u]);                          \
+                }                                                           \
+                if (mode < 2) nanv = VNANSEEN_##S(c, nanv);                 \
+            }                                                               \
+        T_##S best = a[0][0];                                               \
+        for (int j = 0; j < W; j++) {                                       \
+            for (int u = 0; u < 4; u++) {                                   \
+                T_##S c = a[u][j];                                          \
+                int take = mode == 0 ? (GT_##S(c, best) || NAN_##S(c))      \
+                         : mode == 1 ? (LT_##S(c, best) || NAN_##S(c))      \
+                         : mode == 2 ? (GT_##S(c, best) || NAN_##S(best))   \
+                                     : (LT_##S(c, best) || NAN_##S(best));  \
+                if (take && !(mode < 2 && NAN_##S(best))) best = c;         \
+            }                                                               \
+            if (mode < 2 && nanv[j] != nanv[j]) best = (T_##S)NAN;          \
+        }                                                                   \
+        *r = best;                                                          \
+        return i;                                                           \
+    }                                                                       \
+    /* First i in [0, n) with x[i] == v (or x[i] NaN when v is NaN);     \
+     * n if none. Blocks of 4 vectors are tested at once. */              \
+    static inline int64_t vec_find_##S(const T_##S *x, int64_t n, T_##S v) { \
+        int isnan_ = v != v;                                                \
+        vec_##S vv;                                                         \
+        for (int j = 0; j < W; j++) vv[j] = v;                              \
+        int64_t i = 0;                                                      \
+        if (isnan_) {                                                       \
+            for (; i + 4 * W <= n; i += 4 * W) {                            \
+                ivec_##S m = {0};                                           \
+                for (int u = 0; u < 4; u++) {                               \
+                    vec_##S c = vload_##S(x + i + u * W);                   \
+                    m |= c != c;                                            \
+                }                                                           \
+                if (VANY_##S(m)) break;                                     \
+            }                                                               \
+        } else {                                                            \
+            for (; i + 4 * W <= n; i += 4 * W) {                            \
+                ivec_##S m = {0};                                           \
+                for (int u = 0; u < 4; u++) {                               \
+                    vec_##S c = vload_##S(x + i + u * W);                   \
+                    m |= c == vv;                                           \
+                }                                                           \
+                if (VANY_##S(m)) break;                                     \
+            }                                                               \
+        }                                                                   \
+        for (; i < n; i++)                                                  \
+            if (isnan_ ? x[i] != x[i] : x[i] == v) return i;                \
+        return n;                                                           \
+    }
+VEC_MINMAX_DEF(f64, int64_t, 2)
+VEC_MINMAX_DEF(f32, int32_t, 4)
+/* vec_minmax for float types, else nothing (the lane loop runs) */
+#define VEC_MODE_TAKE_MAX 0
+#define VEC_MODE_TAKE_MIN 1
+#define VEC_MODE_TAKE_NANMAX 2
+#define VEC_MODE_TAKE_NANMIN 3
+static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
+    (void)x, (void)n, (void)mode, (void)r;
+    return 1;
+}
+#define VEC_f32 1
+#define VEC_f64 1
+#define VEC_FN_f32(x, n, mode, r) vec_minmax_f32((const float *)(x), n, mode, r)
+#define VEC_FIND_f32(x, n, v) vec_find_f32((const float *)(x), n, v)
+#define VEC_FIND_f64(x, n, v) vec_find_f64((const double *)(x), n, v)
+#define VEC_FN_f64(x, n, mode, r) vec_minmax_f64((const double *)(x), n, mode, r)
+#define VEC_b 0
+#define VEC_i8 0
+#define VEC_u8 0
+#define VEC_i16 0
+#define VEC_u16 0
+#define VEC_i32 0
+#define VEC_u32 0
+#define VEC_i64 0
+#define VEC_u64 0
+#define VEC_c64 0
+#define VEC_c128 0
+#define VEC_FN_b(x, n, mode, r) vec_none(x, n, mode, r)
+#define VEC_FIND_NONE(x, n, v) ((void)(x), (void)(v), (int64_t)(n))
+#define VEC_FIND_b VEC_FIND_NONE
+#define VEC_FIND_i8 VEC_FIND_NONE
+#define VEC_FIND_u8 VEC_FIND_NONE
+#define VEC_FIND_i16 VEC_FIND_NONE
+#define VEC_FIND_u16 VEC_FIND_NONE
+#define VEC_FIND_i32 VEC_FIND_NONE
+#define VEC_FIND_u32 VEC_FIND_NONE
+#define VEC_FIND_i64 VEC_FIND_NONE
+#define VEC_FIND_u64 VEC_FIND_NONE
+#define VEC_FIND_c64 VEC_FIND_NONE
+#define VEC_FIND_c128 VEC_FIND_NONE
+#define VEC_FN_i8 VEC_FN_b
+#define VEC_FN_u8 VEC_FN_b
+#define VEC_FN_i16 VEC_FN_b
+#define VEC_FN_u16 VEC_FN_b
+#define VEC_FN_i32 VEC_FN_b
+#define VEC_FN_u32 VEC_FN_b
+#define VEC_FN_i64 VEC_FN_b
+#define VEC_FN_u64 VEC_FN_b
+#define VEC_FN_c64 VEC_FN_b
+#define VEC_FN_c128 VEC_FN_b
+
+#define MINMAX_DEF(NAME, S, TAKE, LANE, TRACK_NAN)                          \
     static T_##S NAME##_seg(const char *p, int64_t n, int64_t s) {          \
         T_##S r = *(const T_##S *)p;                                        \
         int64_t i = 1;                                                      \
-        if (s == (int64_t)sizeof(T_##S) && n >= 16) {                      \
-            /* 8 independent lanes: compare + blend, vectorizable */       \
+        if (VEC_##S && s == (int64_t)sizeof(T_##S) && n >= 64) {            \
+            i = VEC_FN_##S((const void *)p, n, VEC_MODE_##TAKE, &r);        \
+        } else if (LANES_##S && s == (int64_t)sizeof(T_##S) && n >= 16) {   \
             const T_##S *x = (const T_##S *)p;                              \
-            T_##S a[8];                                                     \
-            for (int j = 0; j < 8; j++) a[j] = x[j];                        \
-            for (i = 8; i + 8 <= n; i += 8)                                 \
+            T_##S a[8], nan_[8];                                            \
+            const int64_t nb = n / 8;                                       \
+            for (int j = 0; j < 8; j++) {                                   \
+                a[j] = x[j];                                                \
+                nan_[j] = 0;                                                \
+            }                                                               \
+            for (int64_t bk = 1; bk < nb; bk++)                             \
                 for (int j = 0; j < 8; j++) {                               \
-                    T_##S c = x[i + j];                                     \
-                    a[j] = TAKE(S, c, a[j]) ? c : a[j];                     \
+                    T_##S c = x[bk * 8 + j];                                \
+                    a[j] = LANE(S, c, a[j]);                                \
+                    if (TRACK_NAN) nan_[j] = NAN_##S(c) ? c : nan_[j];      \
                 }                                                           \
+            i = nb * 8;                                                     \
             r = a[0];                                                       \
             for (int j = 1; j < 8; j++) r = TAKE(S, a[j], r) ? a[j] : r;    \
+            for (int j = 0; j < 8; j++)                                     \
+                if (TRACK_NAN && NAN_##S(nan_[j])) r = nan_[j];             \
         }                                                                   \
         for (; i < n; i++) {                                                \
             T_##S c = *(const T_##S *)(p + i * s);                          \
@@ -295,14 +507,26 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
         (void)aux;                                                          \
         T_##S best = MM##_flat(base, v, b, e);                              \
         int isnan_ = NAN_##S(best) ? 1 : 0;                                 \
-        int64_t k = b;                                                      \
-        for (; k < e; k++) {                                                \
-            T_##S x = *(const T_##S *)red_at(base, v, k);                   \
-            if (isnan_ ? NAN_##S(x) : EQ_##S(x, best)) break;               \
+        int64_t K0 = v->red_shape[1], s = v->red_strides[1], found = b;     \
+        for (int64_t k = b; k < e;) { /* one inner row at a time */         \
+            int64_t n = K0 - k % K0;                                        \
+            if (n > e - k) n = e - k;                                       \
+            const char *q = red_at(base, v, k);                             \
+            int64_t i = 0;                                                  \
+            if (VEC_##S && s == (int64_t)sizeof(T_##S)) {                   \
+                i = VEC_FIND_##S(q, n, best);                               \
+            } else if (isnan_) {                                            \
+                while (i < n && !NAN_##S(*(const T_##S *)(q + i * s))) i++; \
+            } else {                                                        \
+                while (i < n && !EQ_##S(*(const T_##S *)(q + i * s), best)) \
+                    i++;                                                    \
+            }                                                               \
+            if (i < n) { found = k + i; break; }                            \
+            k += n;                                                         \
         }                                                                   \
         NAME##_part *p = (NAME##_part *)partial;                            \
         p->v = best;                                                        \
-        p->i = k < e ? k : b; /* k < e always: best is an element */       \
+        p->i = found; /* always set: best is one of the elements */        \
     }                                                                       \
     static void NAME##_cols(const char *base, int64_t cs, int64_t w,        \
                             const pel_red_view *v, int64_t b, int64_t e,    \
@@ -387,13 +611,13 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
 #define DEF_DOT(S) DOT_DEF(dot_##S##_##S, S, NOCONJ)
 #define DEF_VDOT(S) DOT_DEF(vdot_##S##_##S, S, CONJ_##S)
 #define DEF_MINMAX(S, IGNORED)                                                    \
-    MINMAX_DEF(max_##S##_##S, S, TAKE_MAX)                                  \
-    MINMAX_DEF(min_##S##_##S, S, TAKE_MIN)                                  \
+    MINMAX_DEF(max_##S##_##S, S, TAKE_MAX, LANE_MAX, 1)                     \
+    MINMAX_DEF(min_##S##_##S, S, TAKE_MIN, LANE_MIN, 1)                     \
     ARG_DEF(argmax_##S##_##S, S, max_##S##_##S, TAKE_MAX)                   \
     ARG_DEF(argmin_##S##_##S, S, min_##S##_##S, TAKE_MIN)
 #define DEF_NANMINMAX(S)                                                    \
-    MINMAX_DEF(nanmax_##S##_##S, S, TAKE_NANMAX)                            \
-    MINMAX_DEF(nanmin_##S##_##S, S, TAKE_NANMIN)
+    MINMAX_DEF(nanmax_##S##_##S, S, TAKE_NANMAX, LANE_NANMAX, 0)            \
+    MINMAX_DEF(nanmin_##S##_##S, S, TAKE_NANMIN, LANE_NANMIN, 0)
 
 SUMPROD_PAIRS(DEF_SUM)
 SUMPROD_PAIRS(DEF_PROD)

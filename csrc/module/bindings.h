@@ -13,5 +13,8 @@ int pelx_init_threads(PyObject *m); /* threads_binding.c: pool control, stats */
 int pelx_init_ufunc(PyObject *m);   /* ufunc_binding.c: elementwise ops */
 int pelx_init_vm(PyObject *m);      /* vm_binding.c: expression programs */
 int pelx_init_reduce(PyObject *m);  /* reduce_binding.c: reductions */
+int pelx_init_map(PyObject *m);     /* map_binding.c: user C kernels */
+int pelx_init_config(PyObject *m);  /* config_binding.c: show_config facts */
+int pelx_init_trace(PyObject *m);   /* trace_binding.c: chunk timeline */
 
 #endif

@@ -13,3 +13,8 @@ from ._threads import (  # noqa: E402,F401
     detect_number_of_cores, get_num_threads, set_num_threads, threads)
 from ._ufuncs import *  # noqa: E402,F401,F403
 from .expr import NumExpr, evaluate, re_evaluate  # noqa: E402,F401
+
+from ._map import map  # noqa: E402,A001
+from ._observe import stats, reset_stats, trace  # noqa: E402
+from ._config import show_config  # noqa: E402
+from . import _threadpoolctl  # noqa: E402,F401  (registers the controller)
