@@ -491,3 +491,14 @@ def test_casting_buffers_across_chunks_and_threads():
     same(out, (a * 2).astype(np.float32))
     big = a.astype(">f8")
     same(pelx.evaluate("big + 1"), a + 1)
+
+
+def test_float16_intermediates():
+    u = np.arange(0, 200, dtype=np.uint8)
+    f = np.linspace(0, 1, 200, dtype=np.float32)
+    m = u > 100
+    same(pelx.evaluate("sin(u)"), np.sin(u))
+    same(pelx.evaluate("sin(u) + f"), np.sin(u) + f)
+    same(pelx.evaluate("where(sin(u), 1.0, 2.0)"), np.where(np.sin(u), 1.0,
+                                                            2.0))
+    same(pelx.evaluate("sqrt(m) * 2.5j"), np.sqrt(m) * 2.5j)

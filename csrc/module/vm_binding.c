@@ -76,7 +76,12 @@ static int itemsize_of(int typenum) {
 static int resolve_cast(int from, int to, pel_vm_instr *in) {
     int pf = pel_dtype_of(from), pt = pel_dtype_of(to);
     pel_loop_fn f = NULL;
-    if (pf >= 0 && pt >= 0) f = pel_cast_kernel((pel_dtype)pf, (pel_dtype)pt);
+    if (pf >= 0 && pt >= 0)
+        f = pel_cast_kernel((pel_dtype)pf, (pel_dtype)pt);
+    else if (from == NPY_HALF && pt >= 0)
+        f = pel_vm_half_cast_loop(0, (pel_dtype)pt);
+    else if (to == NPY_HALF && pf >= 0)
+        f = pel_vm_half_cast_loop(1, (pel_dtype)pf);
     if (!f) {
         PyErr_Format(PyExc_TypeError,
                      "pelx: expressions cannot convert type number %d to %d",
