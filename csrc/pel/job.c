@@ -234,24 +234,32 @@ void pel_job_help(pel_job *job, int worker_index) {
 }
 
 int pel_job_run_inline(const pel_job_spec *spec) {
-    /* A stack job with one slot; no other thread ever sees it. */
-    struct {
-        pel_job job;
-        slot_range r;
-    } j;
-    memset(&j, 0, sizeof j);
-    j.job.spec = *spec;
-    j.job.spec.slots = 1;
-    j.job.start_epoch =
+    /* A stack job with one slot that no other thread ever sees: the chunks
+     * run in order with no atomic claiming. */
+    pel_job job;
+    memset(&job, 0, sizeof job);
+    job.spec = *spec;
+    job.spec.slots = 1;
+    /* relaxed: the epoch is a "stop soon" signal carrying no data. */
+    job.start_epoch =
         atomic_load_explicit(&pel_interrupt_epoch, memory_order_relaxed);
-    /* relaxed: ids only need to be unique. */
-    if (atomic_load_explicit(&pel_trace_on, memory_order_relaxed))
-        j.job.id = atomic_fetch_add_explicit(&job_ids, 1, memory_order_relaxed) + 1;
-    atomic_init(&j.job.ranges[0].len, spec->nchunks);
-    j.job.ranges[0].front = 0;
-    atomic_init(&j.job.ranges[0].back, spec->nchunks);
-    run_slot(&j.job, 0, 0);
-    return atomic_load_explicit(&j.job.rc, memory_order_relaxed);
+    /* relaxed: tracing is best effort; ids only need to be unique. */
+    int traced = atomic_load_explicit(&pel_trace_on, memory_order_relaxed);
+    if (traced)
+        job.id = atomic_fetch_add_explicit(&job_ids, 1, memory_order_relaxed) + 1;
+    uint64_t t0 = pel_now_ns();
+    pel_tls_depth++;
+    for (int64_t ci = 0; ci < spec->nchunks; ci++) {
+        run_one(&job, ci, 0, 0, traced);
+        /* relaxed: this thread is the only one touching the job. */
+        if (atomic_load_explicit(&job.rc, memory_order_relaxed)) break;
+    }
+    pel_tls_depth--;
+    pel_stat_cell *st = pel_stats_cell(0);
+    pel_stat_add(&st->chunks, (uint64_t)spec->nchunks, 1);
+    pel_stat_add(&st->jobs, 1, 1);
+    pel_stat_add(&st->busy_ns, pel_now_ns() - t0, 1);
+    return atomic_load_explicit(&job.rc, memory_order_relaxed); /* ditto */
 }
 
 static void wait_done(pel_job *job) {
@@ -262,7 +270,7 @@ static void wait_done(pel_job *job) {
         if (atomic_load_explicit(&job->state, memory_order_acquire) == JOB_DONE)
             return;
         pel_cpu_relax();
-        if ((i & 63) == 0) {
+        if ((i & 63) == 0) { /* read the clock every 64 polls only */
             uint64_t now = pel_now_ns();
             if (!start) start = now;
             else if (now - start > pel_spin_ns) break;
@@ -294,18 +302,20 @@ int pel_job_run(const pel_job_spec *spec) {
     job->spec = *spec;
     job->spec.slots = slots;
     pel_fpenv_capture(&job->fpenv);
+    /* relaxed: epoch and trace switch are signals carrying no data; ids
+     * only need to be unique. */
     job->start_epoch =
         atomic_load_explicit(&pel_interrupt_epoch, memory_order_relaxed);
     if (atomic_load_explicit(&pel_trace_on, memory_order_relaxed))
         job->id = atomic_fetch_add_explicit(&job_ids, 1, memory_order_relaxed) + 1;
+    /* relaxed (ranges and the fields below): the block is private until the
+     * tickets are pushed, and the queue's release/acquire publishes them. */
     for (int s = 0; s < slots; s++) {
         int64_t b = spec->nchunks * s / slots, e = spec->nchunks * (s + 1) / slots;
         atomic_store_explicit(&job->ranges[s].len, e - b, memory_order_relaxed);
         job->ranges[s].front = b;
         atomic_store_explicit(&job->ranges[s].back, e, memory_order_relaxed);
     }
-    /* relaxed (all): the block is private until the tickets are pushed,
-     * and the queue's release/acquire publishes these values. */
     atomic_store_explicit(&job->refs, slots, memory_order_relaxed);
     atomic_store_explicit(&job->next_slot, 1, memory_order_relaxed);
     atomic_store_explicit(&job->rc, 0, memory_order_relaxed);
@@ -325,6 +335,8 @@ int pel_job_run(const pel_job_spec *spec) {
 
     complete(job, run_slot(job, 0, 0));
     wait_done(job);
+    /* relaxed (rc, fpflags): wait_done's acquire made the final values
+     * visible. */
     int rc = atomic_load_explicit(&job->rc, memory_order_relaxed);
     pel_fpenv_raise(atomic_load_explicit(&job->fpflags, memory_order_relaxed));
     return rc; /* the block stays in this thread's cache */

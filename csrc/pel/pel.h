@@ -22,7 +22,20 @@
  *   at the same time, so callers can keep per-slot scratch state.
  *
  * Nesting
- *   A parallel call made from inside a chunk function never deadlocks.
+ *   A parallel call made from inside a chunk function never deadlocks: it
+ *   runs inline, serially, on the current thread (pel_job_slots() is 1
+ *   there).
+ *
+ * Scheduling and waiting
+ *   Submission pushes one ticket per extra slot into a lock-free MPMC queue
+ *   and wakes at most that many parked workers. The chunk indices are split
+ *   into one contiguous range per slot; a thread that runs dry steals single
+ *   chunks from the back of other slots' ranges, so the calling thread may
+ *   run every chunk itself if the workers arrive late. Idle workers spin
+ *   for about 50 us of their own running time (a poll count calibrated at
+ *   pool start), a caller waiting for the last chunks for 50 us of wall
+ *   time; then they sleep on a futex. PELX_SPIN_US=<0..1000000> overrides
+ *   the budget (read when the pool first starts). An idle pool uses no CPU.
  *
  * Floating point
  *   The caller's floating-point environment (rounding mode, FTZ/DAZ) is in
@@ -109,7 +122,8 @@ int pel_available_cpus(void);
 
 /* Cancel every job running now (async-signal-safe: usable from a SIGINT
  * handler). Jobs started afterwards are not affected. Such jobs return
- * PEL_ECANCELED. */
+ * PEL_ECANCELED. (It bumps an atomic epoch that each job compares, between
+ * chunks, with the value it saw when it started.) */
 void pel_interrupt(void);
 
 /* True (1) if the calling thread is running a chunk of a job right now. */
@@ -126,8 +140,9 @@ typedef struct pel_worker_stats {
 } pel_worker_stats;
 
 /* Copy up to max entries into out; returns the number of entries available
- * (1 + number of worker threads ever started, bounded by the pool's
- * capacity). */
+ * (1 + the highest worker index ever started, at most 256). Counters are
+ * relaxed per-thread values: a read during a job may see it half counted,
+ * and pel_reset_stats during a job may lose a few increments. */
 int pel_get_stats(pel_worker_stats *out, int max);
 void pel_reset_stats(void);
 

@@ -38,6 +38,27 @@ static void at_fork_prepare(void);
 static void at_fork_parent(void);
 static void at_fork_child(void);
 
+/* Polls (queue check + pause) that take about pel_spin_ns, measured at
+ * start: the fastest of a few short runs, so a run that was descheduled
+ * only makes the estimate (and the spin) shorter. */
+static uint64_t spin_polls;
+
+static void calibrate_spin(void) {
+    const int polls = 2000;
+    uint64_t best = UINT64_MAX;
+    for (int trial = 0; trial < 3; trial++) {
+        uint64_t t0 = pel_now_ns();
+        for (int k = 0; k < polls; k++) {
+            if (pel_queue_maybe_nonempty()) pel_cpu_relax();
+            pel_cpu_relax();
+        }
+        uint64_t dt = pel_now_ns() - t0;
+        if (dt < best) best = dt;
+    }
+    if (best == 0) best = 1;
+    spin_polls = pel_spin_ns * (uint64_t)polls / best;
+}
+
 static void pool_once_init(void) {
     const char *env = getenv("PELX_SPIN_US");
     if (env && *env) {
@@ -45,6 +66,7 @@ static void pool_once_init(void) {
         long us = strtol(env, &end, 10);
         if (*end == '\0' && us >= 0 && us <= 1000000) pel_spin_ns = (uint64_t)us * 1000;
     }
+    calibrate_spin();
     pthread_atfork(at_fork_prepare, at_fork_parent, at_fork_child);
 }
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
@@ -104,9 +126,12 @@ void pel_pool_notify(int count) {
 static int worker_should_exit(int i) {
     /* acquire: pel_shutdown's stop store; nothing else to read though. */
     if (atomic_load_explicit(&pool.stop, memory_order_acquire)) return 1;
+    /* relaxed: a shrink is also announced through wake_seq (seq_cst), so a
+     * parked worker wakes up and sees it; a late look is harmless. */
     if (i < atomic_load_explicit(&pool.size, memory_order_relaxed)) return 0;
     int leave = 0;
     pthread_mutex_lock(&pool.lock);
+    /* relaxed (stop, size): both are written under the lock we hold. */
     if (atomic_load_explicit(&pool.stop, memory_order_relaxed)) {
         leave = 1; /* pel_shutdown joins it */
     } else if (i >= atomic_load_explicit(&pool.size, memory_order_relaxed)) {
@@ -129,13 +154,16 @@ static void *worker_main(void *arg) {
             pel_job_help(job, i);
             continue;
         }
-        /* Spin: poll the queue for pel_spin_ns. */
-        uint64_t t0 = pel_now_ns();
-        while (!job && !atomic_load_explicit(&pool.stop, memory_order_relaxed)) {
-            for (int k = 0; k < 32 && !pel_queue_maybe_nonempty(); k++)
-                pel_cpu_relax();
-            job = pel_queue_pop();
-            if (job || pel_now_ns() - t0 > pel_spin_ns) break;
+        /* Spin: poll the queue for about pel_spin_ns of this thread's own
+         * running time. Counted in polls, not read from the wall clock, so
+         * time spent descheduled (a loaded machine) does not use up the
+         * budget and a worker that gets the CPU back still answers fast. */
+        /* relaxed: stop is re-checked with acquire before exiting. */
+        for (uint64_t k = 0; k < spin_polls &&
+                             !atomic_load_explicit(&pool.stop, memory_order_relaxed);
+             k++) {
+            if (pel_queue_maybe_nonempty() && (job = pel_queue_pop()) != NULL) break;
+            pel_cpu_relax();
         }
         if (job) {
             pel_job_help(job, i);
@@ -145,12 +173,16 @@ static void *worker_main(void *arg) {
          * the Dekker pairing with pel_pool_notify. */
         atomic_fetch_add_explicit(&pool.sleepers, 1, memory_order_seq_cst);
         unsigned seq = atomic_load_explicit(&pool.wake_seq, memory_order_seq_cst);
+        /* relaxed (stop, size): their writers bump wake_seq afterwards
+         * (seq_cst), so reading stale values here makes futex_wait return
+         * at once instead of sleeping through the change. */
         if (!pel_queue_maybe_nonempty() &&
             !atomic_load_explicit(&pool.stop, memory_order_relaxed) &&
             i < atomic_load_explicit(&pool.size, memory_order_relaxed)) {
             pel_stat_add(&st->parks, 1, 0);
             pel_futex_wait(&pool.wake_seq, seq);
         }
+        /* relaxed: a stale count only costs a submitter one futex_wake. */
         atomic_fetch_sub_explicit(&pool.sleepers, 1, memory_order_relaxed);
     }
 }
@@ -164,6 +196,8 @@ int pel_pool_ensure(void) {
     if (atomic_load_explicit(&pool.ready_gen, memory_order_acquire) == g) return s;
 
     pthread_mutex_lock(&pool.lock);
+    /* relaxed (gen, stop): written under this lock, or (gen in
+     * pel_set_num_threads) re-checked by the next ensure anyway. */
     g = atomic_load_explicit(&pool.gen, memory_order_relaxed);
     s = pool_size();
     if (!atomic_load_explicit(&pool.stop, memory_order_relaxed)) {
@@ -182,6 +216,7 @@ int pel_pool_ensure(void) {
             if (err) break; /* fewer workers; callers run the chunks */
             pool.state[i] = W_RUNNING;
             pel_stats_note_worker(i);
+            /* relaxed: a hint (pel_pool_workers). */
             atomic_fetch_add_explicit(&pool.nworkers, 1, memory_order_relaxed);
         }
     }
@@ -216,12 +251,15 @@ void pel_shutdown(void) {
         if (pool.state[i] != W_EMPTY) joins[nj++] = pool.threads[i];
         pool.state[i] = W_EMPTY;
     }
+    /* relaxed: a hint; no tickets are queued for departing workers. */
     atomic_store_explicit(&pool.nworkers, 0, memory_order_relaxed);
     pthread_mutex_unlock(&pool.lock);
     wake_all();
     /* A worker inside a job finishes its part of that job first. */
     for (int i = 0; i < nj; i++) pthread_join(joins[i], NULL);
     pthread_mutex_lock(&pool.lock);
+    /* relaxed: readers of stop that matter hold the lock; release on gen:
+     * see pel_set_num_threads. */
     atomic_store_explicit(&pool.stop, 0, memory_order_relaxed);
     atomic_fetch_add_explicit(&pool.gen, 1, memory_order_release);
     pthread_mutex_unlock(&pool.lock);
@@ -241,6 +279,7 @@ static void at_fork_child(void) {
     pthread_mutex_init(&pool.lock, NULL);
     pthread_mutex_init(&pool.shutdown_lock, NULL);
     for (int i = 0; i < PEL_MAX_THREADS; i++) pool.state[i] = W_EMPTY;
+    /* relaxed (all): single-threaded here. */
     atomic_store_explicit(&pool.stop, 0, memory_order_relaxed);
     atomic_store_explicit(&pool.nworkers, 0, memory_order_relaxed);
     atomic_store_explicit(&pool.sleepers, 0, memory_order_relaxed);

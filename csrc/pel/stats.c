@@ -3,7 +3,9 @@
  * Each worker owns one cache line of counters and is its only writer
  * (relaxed load + store, no RMW, no sharing). Calling threads share
  * PEL_CALLER_STRIPES lines, picked per thread, updated with relaxed RMWs
- * once per job. Readers may see a job's counters partially updated. */
+ * once per job. Readers may see a job's counters partially updated.
+ * Every access below is relaxed: counters are statistics and order no
+ * other memory. */
 #include "pel/pel_internal.h"
 #include <string.h>
 

@@ -32,6 +32,8 @@ static _Thread_local ring *my_ring;
 
 static ring *ring_for_session(unsigned sess) {
     ring *r = my_ring;
+    /* relaxed: session_cap is written before the session number, which the
+     * caller loaded with acquire. */
     size_t cap = atomic_load_explicit(&session_cap, memory_order_relaxed);
     if (r && r->cap >= cap) {
         /* Reuse: only this thread writes its buffer. relaxed: the reader
@@ -62,6 +64,7 @@ void pel_trace_record(int thread, int slot, uint64_t job_id, int64_t begin,
      * happens after the previous session's reader finished with it. */
     unsigned sess = atomic_load_explicit(&session, memory_order_acquire);
     ring *r = my_ring;
+    /* relaxed: only this thread writes its buffer's session. */
     if (!r || atomic_load_explicit(&r->session, memory_order_relaxed) != sess) {
         r = ring_for_session(sess);
         if (!r) return;
@@ -120,5 +123,6 @@ size_t pel_trace_stop(pel_trace_event *out, size_t max, size_t *dropped) {
 
 void pel_trace_after_fork_child(void) {
     pthread_mutex_init(&reg_lock, NULL);
+    /* relaxed: single-threaded here. */
     atomic_store_explicit(&pel_trace_on, 0, memory_order_relaxed);
 }
