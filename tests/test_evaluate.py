@@ -115,17 +115,9 @@ NO_COMPLEX = {"cbrt", "exp2", "floor", "ceil", "trunc", "signbit",
               "isnan", "isinf", "isfinite", "rint", "sign"}
 
 
-# (function, dtype) where the kernel table is known to be further than 4 ulp
-# from NumPy: measured, reported to the kernel table's owners.
-KERNEL_DEVIATIONS = {("log", "float32"): "kernel table log(float32): 6 ulp"}
-
-
 @pytest.mark.parametrize("dtype", FLOATS + COMPLEX + ["int32"])
 @pytest.mark.parametrize("fn", UNARY_FUNCS)
-def test_functions(fn, dtype, request):
-    if (fn, dtype) in KERNEL_DEVIATIONS:
-        request.applymarker(pytest.mark.xfail(
-            reason=KERNEL_DEVIATIONS[fn, dtype], strict=False))
+def test_functions(fn, dtype):
     if np.dtype(dtype).kind == "c" and fn in NO_COMPLEX:
         pytest.skip("not a complex function in NumPy")
     x = sample(dtype)
