@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import pelx
-from pelx import _reductions
 
 EPS64 = np.finfo(np.float64).eps
 EPS32 = float(np.finfo(np.float32).eps)
@@ -130,16 +129,16 @@ def _cases():
 def test_bit_identical_across_thread_counts():
     cases = _cases()
     ref = [getattr(pelx, f)(a, **kw) for f, a, kw in cases]
-    prev = _reductions._set_threads(1)
+    prev = pelx.set_num_threads(1)
     try:
         for n in (1, 2, 3, 4, 7, 16):
-            _reductions._set_threads(n)
+            pelx.set_num_threads(n)
             for (f, a, kw), r in zip(cases, ref):
                 got = getattr(pelx, f)(a, **kw)
                 assert np.asarray(got).tobytes() == np.asarray(r).tobytes(), \
                     (f, kw, n)
     finally:
-        _reductions._set_threads(prev)
+        pelx.set_num_threads(prev)
 
 
 def test_bit_identical_run_to_run():

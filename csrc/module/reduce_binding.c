@@ -227,18 +227,6 @@ static PyObject *reduce_has_kernel(PyObject *self, PyObject *args) {
     return PyBool_FromLong(ok);
 }
 
-/* INTERNAL, for tests until the thread-control API is unified: sets the pool
- * size (n <= 0: default) and returns the previous size. */
-static PyObject *reduce_set_threads(PyObject *self, PyObject *arg) {
-    (void)self;
-    long n = PyLong_AsLong(arg);
-    if (n == -1 && PyErr_Occurred()) return NULL;
-    if (n > 4096)
-        return PyErr_Format(PyExc_ValueError,
-                            "_reduce_set_threads: n must be <= 4096");
-    return PyLong_FromLong(pel_set_num_threads((int)n));
-}
-
 static PyMethodDef reduce_methods[] = {
     {"_reduce", (PyCFunction)(void (*)(void))reduce_call,
      METH_VARARGS | METH_KEYWORDS,
@@ -248,8 +236,6 @@ static PyMethodDef reduce_methods[] = {
      "C-contiguous `out`. Use pelx.sum & co."},
     {"_reduce_has_kernel", reduce_has_kernel, METH_VARARGS,
      "Internal: whether _reduce has a kernel for (op, input, accumulator)."},
-    {"_reduce_set_threads", reduce_set_threads, METH_O,
-     "Internal (tests): set the pool size, return the previous one."},
     {NULL, NULL, 0, NULL},
 };
 

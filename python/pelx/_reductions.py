@@ -474,7 +474,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     axes = _axes(axis, arr.ndim)
     acc = _mean_dtype(arr.dtype, dtype)
     kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
-    valid = ~np.isnan(arr)
+    valid = np.asarray(~np.isnan(arr))  # an ndarray for 0-d input too
     if where is not True:
         valid &= np.asarray(where, dtype=bool)
         arr = _masked(arr, where, 0)
@@ -612,8 +612,3 @@ def vdot(a, b):
         raise ValueError(f"pelx.vdot: inputs have {a1.size} and {b1.size} "
                          "elements; they must have the same size")
     return _dot1d("vdot", "vdot", a1, b1)
-
-
-def _set_threads(n):
-    """INTERNAL (tests): set the pool size, return the previous one."""
-    return _core._reduce_set_threads(n)
