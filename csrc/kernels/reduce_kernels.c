@@ -224,8 +224,8 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
  *                  so the first NaN sticks (NaN propagates)
  *   nanmin/nanmax: v is better, or the best so far is NaN (NaN skipped; the
  *                  result is NaN only if every element is) */
-#define TAKE_MAX(S, v, r) (GT_##S(v, r) || NAN_##S(v))
-#define TAKE_MIN(S, v, r) (LT_##S(v, r) || NAN_##S(v))
+#define TAKE_MAX(S, v, r) (!NAN_##S(r) && (GT_##S(v, r) || NAN_##S(v)))
+#define TAKE_MIN(S, v, r) (!NAN_##S(r) && (LT_##S(v, r) || NAN_##S(v)))
 #define TAKE_NANMAX(S, v, r) (GT_##S(v, r) || NAN_##S(r))
 #define TAKE_NANMIN(S, v, r) (LT_##S(v, r) || NAN_##S(r))
 
