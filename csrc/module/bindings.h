@@ -13,5 +13,6 @@ int pelx_init_threads(PyObject *m); /* threads_binding.c: pool control, stats */
 int pelx_init_ufunc(PyObject *m);   /* ufunc_binding.c: elementwise ops */
 int pelx_init_vm(PyObject *m);      /* vm_binding.c: expression programs */
 int pelx_init_reduce(PyObject *m);  /* reduce_binding.c: reductions */
+int pelx_init_stream(PyObject *m);  /* stream_binding.c: bandwidth kernels */
 
 #endif

@@ -20,7 +20,8 @@ PyMODINIT_FUNC PyInit__core(void) {
     PyObject *m = PyModule_Create(&core_module);
     if (!m) return NULL;
     if (pelx_init_threads(m) < 0 || pelx_init_ufunc(m) < 0 ||
-        pelx_init_vm(m) < 0 || pelx_init_reduce(m) < 0) {
+        pelx_init_vm(m) < 0 || pelx_init_reduce(m) < 0 ||
+        pelx_init_stream(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }
