@@ -12,5 +12,7 @@ cases    the benchmark cases as data
 runner   timing (warm-up, calibrated loops, median of repeats), thread control
 stream   the bandwidth ceiling (STREAM-like copy and triad through the pool)
 report   rows, the text table, the JSON file
+machine  CPU, cores, versions and pelx configuration for the JSON
+suite    helpers for the pytest-benchmark suites in benchmarks/
 plot     the PNG (matplotlib, imported only when a plot is drawn)
 """
