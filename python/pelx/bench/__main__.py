@@ -19,7 +19,7 @@ from . import report, runner
 from .machine import machine_info, pelx_config
 from .stream import DEFAULT_N, measure_stream
 
-DEFAULT_SIZES = (10**3, 10**4, 10**5, 10**6, 10**7)
+DEFAULT_SIZES = (10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
 QUICK_SIZES = (10**3, 10**5, 10**7)
 
 
@@ -63,15 +63,15 @@ def parse_args(argv=None):
                    help="thread counts of the thread sweep, e.g. 1,2,4 (default: 1..N, N = "
                         "pelx's thread count); the largest is used for the size sweep")
     p.add_argument("--sizes", type=_int_list, default=None,
-                   help="array sizes, e.g. 1e3,1e5,1e7 (default: 1e3..1e7; --quick: 1e3,1e5,1e7); "
+                   help="array sizes, e.g. 1e3,1e5,1e7 (default: 1e2..1e7; --quick: 1e3,1e5,1e7); "
                         "the thread sweep uses the largest")
     p.add_argument("--cases", type=_case_list, default=None,
                    help=f"subset of cases (default: all: {','.join(cases_mod.CASES_BY_NAME)})")
     p.add_argument("--repeat", type=_positive_int, default=None,
-                   help="timed repeats per measurement; the median is reported (default 5, "
+                   help="timed repeats per measurement; the median is reported (default 7, "
                         "--quick 3)")
     p.add_argument("--min-time", type=float, default=None,
-                   help="seconds one repeat lasts at least (default 0.02, --quick 0.005)")
+                   help="seconds one repeat lasts at least (default 0.05, --quick 0.005)")
     p.add_argument("--stream-size", type=_positive_int, default=DEFAULT_N,
                    help="float64 elements per array of the bandwidth kernels (default "
                         "%(default)s; should be >= 4x the last-level cache)")
@@ -84,9 +84,9 @@ def parse_args(argv=None):
     if args.sizes is None:
         args.sizes = list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     if args.repeat is None:
-        args.repeat = 3 if args.quick else 5
+        args.repeat = 3 if args.quick else 7
     if args.min_time is None:
-        args.min_time = 0.005 if args.quick else 0.02
+        args.min_time = 0.005 if args.quick else 0.05
     return args
 
 
