@@ -122,3 +122,36 @@ def test_bad_options_are_refused(tmp_path, bad, message):
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not os.path.exists(tmp_path / "results.json")
+
+
+# Runs the CLI in a fresh interpreter where the optional packages cannot be
+# imported, as on an install with only numpy and pelx.
+ONLY_NUMPY_AND_PELX = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('numexpr', 'matplotlib', 'tqdm', 'numba'):
+            raise ImportError('blocked: ' + name)
+sys.meta_path.insert(0, Block())
+from pelx.bench.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_runs_with_only_numpy_and_pelx(tmp_path):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = PELX_ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, "-c", ONLY_NUMPY_AND_PELX, "--cases", "add,sum",
+                           "--output-dir", str(tmp_path), *TINY],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "matplotlib is not installed" in proc.stderr
+    assert "[" in proc.stderr  # the plain progress line replaces tqdm
+    assert os.listdir(tmp_path) == ["results.json"]
+    with open(tmp_path / "results.json") as f:
+        doc = json.load(f)
+    assert doc["machine"]["versions"]["numexpr"] is None
+    for row in doc["results"]:
+        assert row["times"]["numexpr"] is None and row["speedup_vs_numexpr"] is None
+        assert row["times"]["numpy"] is not None
+    assert "n/a" in proc.stdout

@@ -188,23 +188,43 @@ def run(args) -> dict:
     }
 
 
+def _write_plot(path, document) -> bool:
+    try:
+        from .plot import write_plot
+    except ImportError as exc:  # plot.py imports nothing optional at import time
+        raise RuntimeError(f"cannot load the plotting module: {exc}") from exc
+    try:
+        write_plot(path, document)
+    except ImportError as exc:
+        print(f"note: no PNG written: matplotlib is not installed ({exc})", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     args.argv = argv
-    os.makedirs(args.output_dir, exist_ok=True)
-    document = run(args)
+    try:
+        os.makedirs(args.output_dir, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot create --output-dir {args.output_dir!r}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        document = run(args)
+    except KeyboardInterrupt:
+        print("interrupted: nothing written", file=sys.stderr)
+        return 130
     json_path = os.path.join(args.output_dir, "results.json")
     report.write_json(json_path, document)
     written = [json_path]
     if not (args.no_plot or args.json_only):
-        from .plot import write_plot
-
         png_path = os.path.join(args.output_dir, "results.png")
-        write_plot(png_path, document)
-        written.append(png_path)
+        if _write_plot(png_path, document):
+            written.append(png_path)
     if not args.json_only:
-        print(report.format_stream(document["stream"]["by_threads"][str(document["run"]["max_threads"])]))
+        ceiling_run = document["stream"]["by_threads"][str(document["run"]["max_threads"])]
+        print(report.format_stream(ceiling_run))
         print(report.format_table(document["results"]))
         missing = document["pelx"]["api_missing"]
         if missing:
