@@ -40,6 +40,7 @@ def test_row_ratios_and_bandwidth():
     assert row["speedup_vs_numexpr"] == pytest.approx(2.0)
     assert row["GBps"]["pelx"] == pytest.approx(24000 / 1e-3 / 1e9)
     assert row["fraction_of_bandwidth"] == pytest.approx(0.5)
+    assert row["fraction_of_bandwidth_by_peer"]["numpy"] == pytest.approx(0.125)
     missing = report.make_row(case, 1000, 2, {"numpy": timing(4e-3), "numexpr": None,
                                               "pelx": None}, ceiling_GBps=0.048)
     assert missing["speedup_vs_numpy"] is None and missing["fraction_of_bandwidth"] is None

@@ -26,9 +26,8 @@ def make_row(case, size, threads, timings, ceiling_GBps):
         return med[peer] / med["pelx"]
 
     gbps = {p: (nbytes / m / 1e9 if m else None) for p, m in med.items()}
-    frac = None
-    if case.memory_bound and gbps.get("pelx") and ceiling_GBps:
-        frac = gbps["pelx"] * 1e9 / (ceiling_GBps * 1e9)
+    fractions = {p: (g / ceiling_GBps if case.memory_bound and g and ceiling_GBps else None)
+                 for p, g in gbps.items()}
     return {
         "case": case.name,
         "group": case.group,
@@ -42,7 +41,8 @@ def make_row(case, size, threads, timings, ceiling_GBps):
         "GBps": gbps,
         "speedup_vs_numpy": ratio("numpy"),
         "speedup_vs_numexpr": ratio("numexpr"),
-        "fraction_of_bandwidth": frac,
+        "fraction_of_bandwidth": fractions.get("pelx"),
+        "fraction_of_bandwidth_by_peer": fractions,
     }
 
 
