@@ -76,6 +76,29 @@ pel_loop_fn pel_cast_kernel(pel_dtype from, pel_dtype to);
 /* Size in bytes of one element of t. */
 int pel_dtype_size(pel_dtype t);
 
+/* Errors a loop reports besides floating-point flags (which it raises with
+ * feraiseexcept, for the binding to turn into np.errstate warnings).
+ * A loop that meets such an error writes a placeholder (0) for that element,
+ * goes on, and records the code in a thread-local slot of the thread that
+ * ran it; the first code recorded is kept. The binding calls
+ * pel_kernel_error_take() on the same thread after the loop (e.g. at the end
+ * of each chunk, returning a non-zero code from the chunk) and raises:
+ *   PEL_KERR_NEGATIVE_INT_POWER  ValueError("Integers to negative integer
+ *                                powers are not allowed.")  (np.power on
+ *                                signed integer loops) */
+enum {
+    PEL_KERR_NONE = 0,
+    PEL_KERR_NEGATIVE_INT_POWER = 1,
+};
+/* Returns the calling thread's recorded kernel error and clears it. */
+int pel_kernel_error_take(void);
+
+/* Which vector math the transcendental loops use, chosen once at load from
+ * the CPU ("libmvec-avx512", "libmvec-avx2" or "scalar-libm"); for
+ * show_config. The environment variable PELX_KERNELS_SIMD=scalar|avx2|avx512
+ * read at load can lower the choice (used by tests). */
+const char *pel_kernels_features(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,131 @@
+/*
+ * loops.c — the exact (correctly rounded or integer) loops: one table of
+ * (operation x dtype), generated from per-kind op lists crossed with the
+ * dtype lists of dtypes.h. Transcendental loops live in transcendental.c.
+ *
+ * An op list entry is X(op, nin, KIND, ...type args...), KIND being the
+ * output: SAME (the loop dtype), BOOL, REAL (component type of a complex),
+ * CPLX (complex of a real), WHERE (where(cond, x, y): cond is bool). Each
+ * list is expanded twice: once to define the loops, once to fill the table.
+ */
+#include "kernels/dtypes.h"
+#include "kernels/loop_gen.h"
+#include "kernels/scalar_complex.h"
+#include "kernels/scalar_float.h"
+#include "kernels/scalar_int.h"
+
+/* The ops NumPy has loops for, per kind of dtype (numpy 2.4, checked with
+ * np.<op>.types). */
+#define PEL_CMP_OPS(X, ...)                                                \
+    X(equal, 2, BOOL, __VA_ARGS__) X(not_equal, 2, BOOL, __VA_ARGS__)      \
+    X(less, 2, BOOL, __VA_ARGS__) X(less_equal, 2, BOOL, __VA_ARGS__)      \
+    X(greater, 2, BOOL, __VA_ARGS__)                                       \
+    X(greater_equal, 2, BOOL, __VA_ARGS__)                                 \
+    X(logical_and, 2, BOOL, __VA_ARGS__) X(logical_or, 2, BOOL, __VA_ARGS__) \
+    X(logical_xor, 2, BOOL, __VA_ARGS__) X(logical_not, 1, BOOL, __VA_ARGS__) \
+    X(isnan, 1, BOOL, __VA_ARGS__) X(isinf, 1, BOOL, __VA_ARGS__)          \
+    X(isfinite, 1, BOOL, __VA_ARGS__)                                      \
+    X(maximum, 2, SAME, __VA_ARGS__) X(minimum, 2, SAME, __VA_ARGS__)      \
+    X(fmax, 2, SAME, __VA_ARGS__) X(fmin, 2, SAME, __VA_ARGS__)            \
+    X(clip, 3, SAME, __VA_ARGS__) X(where, 3, WHERE, __VA_ARGS__)          \
+    X(add, 2, SAME, __VA_ARGS__) X(multiply, 2, SAME, __VA_ARGS__)         \
+    X(copy, 1, SAME, __VA_ARGS__)
+
+#define PEL_BOOL_OPS(X, ...)                                               \
+    PEL_CMP_OPS(X, __VA_ARGS__)                                            \
+    X(absolute, 1, SAME, __VA_ARGS__)                                      \
+    X(bitwise_and, 2, SAME, __VA_ARGS__) X(bitwise_or, 2, SAME, __VA_ARGS__) \
+    X(bitwise_xor, 2, SAME, __VA_ARGS__) X(invert, 1, SAME, __VA_ARGS__)   \
+    X(floor, 1, SAME, __VA_ARGS__) X(ceil, 1, SAME, __VA_ARGS__)           \
+    X(trunc, 1, SAME, __VA_ARGS__)
+
+/* Shared by ints, floats and complex. */
+#define PEL_NUM_OPS(X, ...)                                                \
+    PEL_CMP_OPS(X, __VA_ARGS__)                                            \
+    X(subtract, 2, SAME, __VA_ARGS__) X(negative, 1, SAME, __VA_ARGS__)    \
+    X(positive, 1, SAME, __VA_ARGS__) X(sign, 1, SAME, __VA_ARGS__)        \
+    X(square, 1, SAME, __VA_ARGS__) X(reciprocal, 1, SAME, __VA_ARGS__)    \
+    X(conjugate, 1, SAME, __VA_ARGS__)
+
+#define PEL_INT_OPS(X, ...)                                                \
+    PEL_NUM_OPS(X, __VA_ARGS__)                                            \
+    X(absolute, 1, SAME, __VA_ARGS__)                                      \
+    X(floor_divide, 2, SAME, __VA_ARGS__) X(remainder, 2, SAME, __VA_ARGS__) \
+    X(power, 2, SAME, __VA_ARGS__)                                         \
+    X(bitwise_and, 2, SAME, __VA_ARGS__) X(bitwise_or, 2, SAME, __VA_ARGS__) \
+    X(bitwise_xor, 2, SAME, __VA_ARGS__) X(invert, 1, SAME, __VA_ARGS__)   \
+    X(left_shift, 2, SAME, __VA_ARGS__) X(right_shift, 2, SAME, __VA_ARGS__) \
+    X(floor, 1, SAME, __VA_ARGS__) X(ceil, 1, SAME, __VA_ARGS__)           \
+    X(trunc, 1, SAME, __VA_ARGS__)
+
+#define PEL_FLOAT_OPS(X, ...)                                              \
+    PEL_NUM_OPS(X, __VA_ARGS__)                                            \
+    X(absolute, 1, SAME, __VA_ARGS__)                                      \
+    X(true_divide, 2, SAME, __VA_ARGS__)                                   \
+    X(floor_divide, 2, SAME, __VA_ARGS__) X(remainder, 2, SAME, __VA_ARGS__) \
+    X(sqrt, 1, SAME, __VA_ARGS__)                                          \
+    X(floor, 1, SAME, __VA_ARGS__) X(ceil, 1, SAME, __VA_ARGS__)           \
+    X(trunc, 1, SAME, __VA_ARGS__) X(rint, 1, SAME, __VA_ARGS__)           \
+    X(copysign, 2, SAME, __VA_ARGS__)                                      \
+    X(real, 1, SAME, __VA_ARGS__) X(imag, 1, SAME, __VA_ARGS__)            \
+    X(complex, 2, CPLX, __VA_ARGS__)
+
+#define PEL_COMPLEX_OPS(X, ...)                                            \
+    PEL_NUM_OPS(X, __VA_ARGS__)                                            \
+    X(absolute, 1, REAL, __VA_ARGS__)                                      \
+    X(true_divide, 2, SAME, __VA_ARGS__) X(rint, 1, SAME, __VA_ARGS__)     \
+    X(real, 1, REAL, __VA_ARGS__) X(imag, 1, REAL, __VA_ARGS__)
+
+/* Output types and dtypes per KIND. */
+typedef pel_complex64 pel_cplx_of_float32;
+typedef pel_complex128 pel_cplx_of_float64;
+#define PEL_OUT_T_SAME(T, A, n) T
+#define PEL_OUT_T_BOOL(T, A, n) pel_bool
+#define PEL_OUT_T_REAL(T, A, n) A
+#define PEL_OUT_T_CPLX(T, A, n) pel_cplx_of_##n
+#define PEL_OUT_E_SAME(E) PEL_##E
+#define PEL_OUT_E_BOOL(E) PEL_BOOL
+#define PEL_OUT_E_REAL(E) PEL_REAL_OF_##E
+#define PEL_OUT_E_CPLX(E) PEL_CPLX_OF_##E
+#define PEL_OUT_E_WHERE(E) PEL_##E
+#define PEL_REAL_OF_COMPLEX64 PEL_FLOAT32
+#define PEL_REAL_OF_COMPLEX128 PEL_FLOAT64
+#define PEL_CPLX_OF_FLOAT32 PEL_COMPLEX64
+#define PEL_CPLX_OF_FLOAT64 PEL_COMPLEX128
+
+/* Pass 1: loop definitions. */
+#define PEL_DEFINE(op, nin, K, E, n, T, A) PEL_DEFINE_##K(op, nin, n, T, A)
+#define PEL_DEFINE_SAME(op, nin, n, T, A)                                  \
+    PEL_LOOP_N##nin(loop_##op##_##n, T, T, pel_##op##_##n)
+#define PEL_DEFINE_BOOL(op, nin, n, T, A)                                  \
+    PEL_LOOP_N##nin(loop_##op##_##n, T, pel_bool, pel_##op##_##n)
+#define PEL_DEFINE_REAL(op, nin, n, T, A)                                  \
+    PEL_LOOP_N##nin(loop_##op##_##n, T, A, pel_##op##_##n)
+#define PEL_DEFINE_CPLX(op, nin, n, T, A)                                  \
+    PEL_LOOP_N##nin(loop_##op##_##n, T, pel_cplx_of_##n, pel_##op##_##n)
+#define PEL_DEFINE_WHERE(op, nin, n, T, A)                                 \
+    PEL_LOOP3(loop_##op##_##n, pel_bool, T, T, T, pel_##op##_##n)
+
+/* Pass 2: table cells. */
+#define PEL_REGISTER(op, nin, K, E, n, T, A)                               \
+    [PEL_OP_##op][PEL_##E] = {loop_##op##_##n, PEL_OUT_E_##K(E)},
+
+#define PEL_DEF_BOOL(E, n, T, A) PEL_BOOL_OPS(PEL_DEFINE, E, n, T, A)
+#define PEL_DEF_INT(E, n, T, A) PEL_INT_OPS(PEL_DEFINE, E, n, T, A)
+#define PEL_DEF_FLOAT(E, n, T, A) PEL_FLOAT_OPS(PEL_DEFINE, E, n, T, A)
+#define PEL_DEF_COMPLEX(E, n, T, A) PEL_COMPLEX_OPS(PEL_DEFINE, E, n, T, A)
+PEL_BOOL_TYPE(PEL_DEF_BOOL)
+PEL_INT_TYPES(PEL_DEF_INT)
+PEL_FLOAT_TYPES(PEL_DEF_FLOAT)
+PEL_COMPLEX_TYPES(PEL_DEF_COMPLEX)
+
+#define PEL_REG_BOOL(E, n, T, A) PEL_BOOL_OPS(PEL_REGISTER, E, n, T, A)
+#define PEL_REG_INT(E, n, T, A) PEL_INT_OPS(PEL_REGISTER, E, n, T, A)
+#define PEL_REG_FLOAT(E, n, T, A) PEL_FLOAT_OPS(PEL_REGISTER, E, n, T, A)
+#define PEL_REG_COMPLEX(E, n, T, A) PEL_COMPLEX_OPS(PEL_REGISTER, E, n, T, A)
+const pel_loop_entry pel_exact_loops[PEL_NOPS][PEL_NDTYPES] = {
+    PEL_BOOL_TYPE(PEL_REG_BOOL)
+    PEL_INT_TYPES(PEL_REG_INT)
+    PEL_FLOAT_TYPES(PEL_REG_FLOAT)
+    PEL_COMPLEX_TYPES(PEL_REG_COMPLEX)
+};

@@ -1,0 +1,85 @@
+/*
+ * table.c — lookup in the (operation x dtype) tables, op metadata, dtype
+ * sizes and the thread-local kernel error.
+ */
+#include <stddef.h>
+
+#include "kernels/dtypes.h"
+
+static const char *const op_names[PEL_NOPS] = {
+#define PEL_OP_NAME(name, nin) #name,
+    PEL_OPS(PEL_OP_NAME)
+#undef PEL_OP_NAME
+};
+
+static const int op_nin[PEL_NOPS] = {
+#define PEL_OP_NIN(name, nin) nin,
+    PEL_OPS(PEL_OP_NIN)
+#undef PEL_OP_NIN
+};
+
+static const int dtype_sizes[PEL_NDTYPES] = {
+#define PEL_DTYPE_SIZE(E, n, T, A) [PEL_##E] = (int)sizeof(T),
+    PEL_ALL_TYPES(PEL_DTYPE_SIZE)
+#undef PEL_DTYPE_SIZE
+};
+
+static int valid(pel_op op, pel_dtype t)
+{
+    return (unsigned)op < (unsigned)PEL_NOPS && (unsigned)t < (unsigned)PEL_NDTYPES;
+}
+
+static const pel_loop_entry *entry(pel_op op, pel_dtype t)
+{
+    if (!valid(op, t))
+        return NULL;
+    if (pel_exact_loops[op][t].fn)
+        return &pel_exact_loops[op][t];
+    if (pel_math_loops[op][t].fn)
+        return &pel_math_loops[op][t];
+    return NULL;
+}
+
+pel_loop_fn pel_kernel(pel_op op, pel_dtype t)
+{
+    const pel_loop_entry *e = entry(op, t);
+    return e ? e->fn : NULL;
+}
+
+int pel_kernel_out_dtype(pel_op op, pel_dtype t)
+{
+    const pel_loop_entry *e = entry(op, t);
+    return e ? e->out : -1;
+}
+
+int pel_kernel_nin(pel_op op)
+{
+    return (unsigned)op < (unsigned)PEL_NOPS ? op_nin[op] : -1;
+}
+
+const char *pel_kernel_name(pel_op op)
+{
+    return (unsigned)op < (unsigned)PEL_NOPS ? op_names[op] : NULL;
+}
+
+int pel_dtype_size(pel_dtype t)
+{
+    return (unsigned)t < (unsigned)PEL_NDTYPES ? dtype_sizes[t] : -1;
+}
+
+/* One slot per thread: loops run on pool workers, and the binding reads the
+ * slot on the same worker right after the loop, so no sharing is needed. */
+static _Thread_local int kernel_error;
+
+void pel_kernel_set_error(int code)
+{
+    if (kernel_error == PEL_KERR_NONE)
+        kernel_error = code;
+}
+
+int pel_kernel_error_take(void)
+{
+    int e = kernel_error;
+    kernel_error = PEL_KERR_NONE;
+    return e;
+}

@@ -1,0 +1,269 @@
+/*
+ * transcendental.c — loops for functions that are not correctly rounded
+ * (exp, log, sin, ..., power): float32/float64 through glibc's vector math
+ * library (libmvec) when the CPU has AVX-512F or AVX2, scalar libm
+ * otherwise; complex through <complex.h> (math_complex.h).
+ *
+ * libmvec's documented maximum error is 4 ULP; the tests measure it against
+ * NumPy. The variant is chosen once at load (a constructor) from
+ * __builtin_cpu_supports; PELX_KERNELS_SIMD=scalar|avx2|avx512 lowers it.
+ *
+ * A float loop works on blocks: a contiguous input goes straight to the
+ * block function; strided input is gathered into a stack buffer of
+ * PEL_MATH_BUF elements, computed, and scattered. The vector block function
+ * handles a ragged tail by padding one vector with a value that is in the
+ * function's domain (so the padding raises no FP flag) and copying back only
+ * the real lanes, so every element goes through the same vector code.
+ */
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tgmath.h>
+
+#include "kernels/dtypes.h"
+#include "kernels/loop_gen.h"
+#include "kernels/math_complex.h"
+
+/* Gather/scatter buffer for strided input: 256 elements (2 KiB of doubles
+ * per operand) keeps all buffers in L1 and amortizes the call. */
+#define PEL_MATH_BUF 256
+
+/* X(op, libm name, pad): one-input functions. pad is a value inside the
+ * domain whose result raises no flag (atanh(1) would divide by zero, so it
+ * pads with 0; arccosh needs >= 1). */
+#define PEL_MATH1_OPS(X, ...)                                              \
+    X(cbrt, cbrt, 1, __VA_ARGS__) X(exp, exp, 0, __VA_ARGS__)              \
+    X(exp2, exp2, 0, __VA_ARGS__) X(expm1, expm1, 0, __VA_ARGS__)          \
+    X(log, log, 1, __VA_ARGS__) X(log2, log2, 1, __VA_ARGS__)              \
+    X(log10, log10, 1, __VA_ARGS__) X(log1p, log1p, 0, __VA_ARGS__)        \
+    X(sin, sin, 0, __VA_ARGS__) X(cos, cos, 0, __VA_ARGS__)                \
+    X(tan, tan, 0, __VA_ARGS__) X(arcsin, asin, 0, __VA_ARGS__)            \
+    X(arccos, acos, 0, __VA_ARGS__) X(arctan, atan, 0, __VA_ARGS__)        \
+    X(sinh, sinh, 0, __VA_ARGS__) X(cosh, cosh, 0, __VA_ARGS__)            \
+    X(tanh, tanh, 0, __VA_ARGS__) X(arcsinh, asinh, 0, __VA_ARGS__)        \
+    X(arccosh, acosh, 1, __VA_ARGS__) X(arctanh, atanh, 0, __VA_ARGS__)
+
+/* X(op, libm name, pad): two-input functions (pad used for both). */
+#define PEL_MATH2_OPS(X, ...)                                              \
+    X(arctan2, atan2, 1, __VA_ARGS__) X(hypot, hypot, 1, __VA_ARGS__)      \
+    X(power, pow, 1, __VA_ARGS__)
+
+/* Complex ops (all scalar, math_complex.h). */
+#define PEL_CMATH_OPS(X, ...)                                              \
+    X(sqrt, 1, __VA_ARGS__) X(exp, 1, __VA_ARGS__) X(exp2, 1, __VA_ARGS__) \
+    X(expm1, 1, __VA_ARGS__) X(log, 1, __VA_ARGS__) X(log2, 1, __VA_ARGS__) \
+    X(log10, 1, __VA_ARGS__) X(log1p, 1, __VA_ARGS__)                      \
+    X(sin, 1, __VA_ARGS__) X(cos, 1, __VA_ARGS__) X(tan, 1, __VA_ARGS__)   \
+    X(arcsin, 1, __VA_ARGS__) X(arccos, 1, __VA_ARGS__)                    \
+    X(arctan, 1, __VA_ARGS__) X(sinh, 1, __VA_ARGS__)                      \
+    X(cosh, 1, __VA_ARGS__) X(tanh, 1, __VA_ARGS__)                        \
+    X(arcsinh, 1, __VA_ARGS__) X(arccosh, 1, __VA_ARGS__)                  \
+    X(arctanh, 1, __VA_ARGS__) X(power, 2, __VA_ARGS__)
+
+typedef void (*pel_blk1_f64)(const double *x, double *y, intptr_t n);
+typedef void (*pel_blk1_f32)(const float *x, float *y, intptr_t n);
+typedef void (*pel_blk2_f64)(const double *x, const double *w, double *y,
+                             intptr_t n);
+typedef void (*pel_blk2_f32)(const float *x, const float *w, float *y,
+                             intptr_t n);
+
+/* ---- scalar libm blocks (also the fallback) ---------------------------- */
+#define PEL_SCALAR_BLK1(op, fn, pad, n, T)                                 \
+    static void blk_scalar_##op##_##n(const T *x, T *y, intptr_t len)      \
+    {                                                                      \
+        for (intptr_t i = 0; i < len; i++)                                 \
+            y[i] = fn(x[i]);                                               \
+    }
+#define PEL_SCALAR_BLK2(op, fn, pad, n, T)                                 \
+    static void blk_scalar_##op##_##n(const T *x, const T *w, T *y,        \
+                                      intptr_t len)                        \
+    {                                                                      \
+        for (intptr_t i = 0; i < len; i++)                                 \
+            y[i] = fn(x[i], w[i]);                                         \
+    }
+PEL_MATH1_OPS(PEL_SCALAR_BLK1, float64, double)
+PEL_MATH1_OPS(PEL_SCALAR_BLK1, float32, float)
+PEL_MATH2_OPS(PEL_SCALAR_BLK2, float64, double)
+PEL_MATH2_OPS(PEL_SCALAR_BLK2, float32, float)
+
+/* ---- libmvec blocks ------------------------------------------------------
+ * Vector-ABI names: _ZGV<isa>N<lanes><v|vv>_<name>; isa d = AVX2,
+ * e = AVX-512. One vector block generator per (isa, type):
+ *   VT vector type, W lanes, LD/ST unaligned load/store, SET1 broadcast. */
+#define PEL_VEC_BLK1(op, fn, pad, isa, W, sfx, T, VT, LD, ST)              \
+    VT _ZGV##isa##N##W##v_##fn##sfx(VT);                                   \
+    static void blk_##isa##_##op##_##sfx##W(const T *x, T *y, intptr_t len) \
+    {                                                                      \
+        intptr_t i = 0;                                                    \
+        for (; i + W <= len; i += W)                                       \
+            ST(y + i, _ZGV##isa##N##W##v_##fn##sfx(LD(x + i)));            \
+        if (i < len) {                                                     \
+            T bx[W], by[W];                                                \
+            for (int k = 0; k < W; k++)                                    \
+                bx[k] = (T)pad;                                            \
+            memcpy(bx, x + i, (size_t)(len - i) * sizeof(T));              \
+            ST(by, _ZGV##isa##N##W##v_##fn##sfx(LD(bx)));                  \
+            memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
+        }                                                                  \
+    }
+#define PEL_VEC_BLK2(op, fn, pad, isa, W, sfx, T, VT, LD, ST)              \
+    VT _ZGV##isa##N##W##vv_##fn##sfx(VT, VT);                              \
+    static void blk_##isa##_##op##_##sfx##W(const T *x, const T *w, T *y,  \
+                                            intptr_t len)                  \
+    {                                                                      \
+        intptr_t i = 0;                                                    \
+        for (; i + W <= len; i += W)                                       \
+            ST(y + i, _ZGV##isa##N##W##vv_##fn##sfx(LD(x + i), LD(w + i))); \
+        if (i < len) {                                                     \
+            T bx[W], bw[W], by[W];                                         \
+            for (int k = 0; k < W; k++)                                    \
+                bx[k] = bw[k] = (T)pad;                                    \
+            memcpy(bx, x + i, (size_t)(len - i) * sizeof(T));              \
+            memcpy(bw, w + i, (size_t)(len - i) * sizeof(T));              \
+            ST(by, _ZGV##isa##N##W##vv_##fn##sfx(LD(bx), LD(bw)));         \
+            memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
+        }                                                                  \
+    }
+
+/* Vector types in a function signature need the ISA enabled at the
+ * declaration; only the ISA is enabled (no "fma"), and -ffp-contract=off
+ * still holds, so no arithmetic here changes rounding. */
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define PEL_D_ARGS_F64 d, 4, , double, __m256d, _mm256_loadu_pd, _mm256_storeu_pd
+#define PEL_D_ARGS_F32 d, 8, f, float, __m256, _mm256_loadu_ps, _mm256_storeu_ps
+#define PEL_EXPAND(m, ...) m(__VA_ARGS__)
+#define PEL_VB1_D64(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, PEL_D_ARGS_F64)
+#define PEL_VB1_D32(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, PEL_D_ARGS_F32)
+#define PEL_VB2_D64(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK2, op, fn, pad, PEL_D_ARGS_F64)
+#define PEL_VB2_D32(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK2, op, fn, pad, PEL_D_ARGS_F32)
+PEL_MATH1_OPS(PEL_VB1_D64, -)
+PEL_MATH1_OPS(PEL_VB1_D32, -)
+PEL_MATH2_OPS(PEL_VB2_D64, -)
+PEL_MATH2_OPS(PEL_VB2_D32, -)
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#define PEL_E_ARGS_F64 e, 8, , double, __m512d, _mm512_loadu_pd, _mm512_storeu_pd
+#define PEL_E_ARGS_F32 e, 16, f, float, __m512, _mm512_loadu_ps, _mm512_storeu_ps
+#define PEL_VB1_E64(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, PEL_E_ARGS_F64)
+#define PEL_VB1_E32(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, PEL_E_ARGS_F32)
+#define PEL_VB2_E64(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK2, op, fn, pad, PEL_E_ARGS_F64)
+#define PEL_VB2_E32(op, fn, pad, ...) PEL_EXPAND(PEL_VEC_BLK2, op, fn, pad, PEL_E_ARGS_F32)
+PEL_MATH1_OPS(PEL_VB1_E64, -)
+PEL_MATH1_OPS(PEL_VB1_E32, -)
+PEL_MATH2_OPS(PEL_VB2_E64, -)
+PEL_MATH2_OPS(PEL_VB2_E32, -)
+#pragma GCC pop_options
+
+/* ---- the block function in use, per (op, type) --------------------------
+ * Written once by the load-time constructor, before any loop can run. */
+#define PEL_SEL1(op, fn, pad, ...)                                         \
+    static pel_blk1_f64 sel_##op##_float64 = blk_scalar_##op##_float64;    \
+    static pel_blk1_f32 sel_##op##_float32 = blk_scalar_##op##_float32;
+#define PEL_SEL2(op, fn, pad, ...)                                         \
+    static pel_blk2_f64 sel_##op##_float64 = blk_scalar_##op##_float64;    \
+    static pel_blk2_f32 sel_##op##_float32 = blk_scalar_##op##_float32;
+PEL_MATH1_OPS(PEL_SEL1, -)
+PEL_MATH2_OPS(PEL_SEL2, -)
+
+static const char *features = "scalar-libm";
+
+#define PEL_USE(op, fn, pad, isa, W64, W32)                                \
+    sel_##op##_float64 = blk_##isa##_##op##_##W64;                         \
+    sel_##op##_float32 = blk_##isa##_##op##_f##W32;
+
+__attribute__((constructor)) static void pel_math_select(void)
+{
+    const char *env = getenv("PELX_KERNELS_SIMD");
+    int allow = 2; /* 0 scalar, 1 avx2, 2 avx512 */
+    if (env && strcmp(env, "scalar") == 0)
+        allow = 0;
+    else if (env && strcmp(env, "avx2") == 0)
+        allow = 1;
+    __builtin_cpu_init();
+    if (allow >= 2 && __builtin_cpu_supports("avx512f")) {
+        PEL_MATH1_OPS(PEL_USE, e, 8, 16)
+        PEL_MATH2_OPS(PEL_USE, e, 8, 16)
+        features = "libmvec-avx512";
+    } else if (allow >= 1 && __builtin_cpu_supports("avx2")) {
+        PEL_MATH1_OPS(PEL_USE, d, 4, 8)
+        PEL_MATH2_OPS(PEL_USE, d, 4, 8)
+        features = "libmvec-avx2";
+    }
+}
+
+const char *pel_kernels_features(void) { return features; }
+
+/* ---- the loops ----------------------------------------------------------- */
+#define PEL_MATH_LOOP1(op, fn, pad, n, T)                                  \
+    static void loop_##op##_##n(char **args, const intptr_t *dims,         \
+                                const intptr_t *steps, void *data)         \
+    {                                                                      \
+        (void)data;                                                        \
+        const intptr_t len = dims[0], s0 = steps[0], so = steps[1];        \
+        char *p0 = args[0], *po = args[1];                                 \
+        if (s0 == (intptr_t)sizeof(T) && so == (intptr_t)sizeof(T)) {      \
+            sel_##op##_##n((const T *)p0, (T *)po, len);                   \
+            return;                                                        \
+        }                                                                  \
+        T bx[PEL_MATH_BUF], by[PEL_MATH_BUF];                              \
+        for (intptr_t i = 0; i < len; i += PEL_MATH_BUF) {                 \
+            intptr_t m = len - i < PEL_MATH_BUF ? len - i : PEL_MATH_BUF;  \
+            for (intptr_t k = 0; k < m; k++, p0 += s0)                     \
+                bx[k] = *(const T *)p0;                                    \
+            sel_##op##_##n(bx, by, m);                                     \
+            for (intptr_t k = 0; k < m; k++, po += so)                     \
+                *(T *)po = by[k];                                          \
+        }                                                                  \
+    }
+#define PEL_MATH_LOOP2(op, fn, pad, n, T)                                  \
+    static void loop_##op##_##n(char **args, const intptr_t *dims,         \
+                                const intptr_t *steps, void *data)         \
+    {                                                                      \
+        (void)data;                                                        \
+        const intptr_t len = dims[0];                                      \
+        const intptr_t s0 = steps[0], s1 = steps[1], so = steps[2];        \
+        char *p0 = args[0], *p1 = args[1], *po = args[2];                  \
+        if (s0 == (intptr_t)sizeof(T) && s1 == (intptr_t)sizeof(T) &&      \
+            so == (intptr_t)sizeof(T)) {                                   \
+            sel_##op##_##n((const T *)p0, (const T *)p1, (T *)po, len);    \
+            return;                                                        \
+        }                                                                  \
+        T bx[PEL_MATH_BUF], bw[PEL_MATH_BUF], by[PEL_MATH_BUF];            \
+        for (intptr_t i = 0; i < len; i += PEL_MATH_BUF) {                 \
+            intptr_t m = len - i < PEL_MATH_BUF ? len - i : PEL_MATH_BUF;  \
+            for (intptr_t k = 0; k < m; k++, p0 += s0, p1 += s1) {         \
+                bx[k] = *(const T *)p0;                                    \
+                bw[k] = *(const T *)p1;                                    \
+            }                                                              \
+            sel_##op##_##n(bx, bw, by, m);                                 \
+            for (intptr_t k = 0; k < m; k++, po += so)                     \
+                *(T *)po = by[k];                                          \
+        }                                                                  \
+    }
+PEL_MATH1_OPS(PEL_MATH_LOOP1, float64, double)
+PEL_MATH1_OPS(PEL_MATH_LOOP1, float32, float)
+PEL_MATH2_OPS(PEL_MATH_LOOP2, float64, double)
+PEL_MATH2_OPS(PEL_MATH_LOOP2, float32, float)
+
+#define PEL_CMATH_LOOP(op, nin, E, n, T, A)                                \
+    PEL_LOOP_N##nin(loop_##op##_##n, T, T, pel_##op##_##n)
+#define PEL_CMATH_LOOPS(E, n, T, A) PEL_CMATH_OPS(PEL_CMATH_LOOP, E, n, T, A)
+PEL_COMPLEX_TYPES(PEL_CMATH_LOOPS)
+
+/* ---- table --------------------------------------------------------------- */
+#define PEL_MATH_CELL(op, fn, pad, E, n)                                   \
+    [PEL_OP_##op][PEL_##E] = {loop_##op##_##n, PEL_##E},
+#define PEL_CMATH_CELL(op, nin, E, n, T, A)                                \
+    [PEL_OP_##op][PEL_##E] = {loop_##op##_##n, PEL_##E},
+#define PEL_CMATH_CELLS(E, n, T, A) PEL_CMATH_OPS(PEL_CMATH_CELL, E, n, T, A)
+
+const pel_loop_entry pel_math_loops[PEL_NOPS][PEL_NDTYPES] = {
+    PEL_MATH1_OPS(PEL_MATH_CELL, FLOAT64, float64)
+    PEL_MATH1_OPS(PEL_MATH_CELL, FLOAT32, float32)
+    PEL_MATH2_OPS(PEL_MATH_CELL, FLOAT64, float64)
+    PEL_MATH2_OPS(PEL_MATH_CELL, FLOAT32, float32)
+    PEL_COMPLEX_TYPES(PEL_CMATH_CELLS)
+};
