@@ -83,8 +83,11 @@ static int run(const job *j, const pelx_call_opts *opts) {
     const char *fpe_name = opts ? opts->fpe_name : NULL;
     if (fpe_name) feclearexcept(FE_ALL_EXCEPT);
     int rc;
-    if (j->n <= j->grain || pel_job_slots(&po) == 1) {
-        rc = job_run(j, &po); /* inline: microseconds, keep the GIL */
+    /* One chunk: inline, microseconds, keep the GIL. More chunks release
+     * the GIL and listen for Ctrl-C even on one thread, so a long job is
+     * interruptible and other Python threads run meanwhile. */
+    if (j->n <= j->grain) {
+        rc = job_run(j, &po);
     } else {
         int installed = sigint_install();
         if (installed) po.cancel = &sigint_cancel;

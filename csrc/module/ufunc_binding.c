@@ -1,4 +1,398 @@
-/* ufunc_binding.c — placeholder, filled in by its own change. */
-#include "module/bindings.h"
+/*
+ * ufunc_binding.c — elementwise operations from Python.
+ *
+ *   ufunc_call(op, out, where, casting, order, dtype, *inputs)
+ *       Entry point of every pelx elementwise function. Calls whose inputs
+ *       are ndarrays of one dtype, all contiguous in the same order and of
+ *       one shape (0-d inputs broadcast), with default keywords, run here
+ *       directly on the data pointers (no NpyIter: the small-array
+ *       overhead stays below NumPy's own). Everything else goes to the
+ *       Python function registered as the general path (pelx._ufuncs),
+ *       which resolves dtypes with NumPy and calls ufunc_exec.
+ *   ufunc_exec(op, loop_dtype, inputs, out, where, order)
+ *       Runs op over already-converted ndarrays with NpyIter
+ *       (ufunc_iter.c).
+ */
+#include "module/ufunc_internal.h"
 
-int pelx_init_ufunc(PyObject *m) { (void)m; return 0; }
+/* ---- dtypes ------------------------------------------------------------ */
+
+int pelx_pel_dtype(const PyArray_Descr *d) {
+    if (d->type_num >= NPY_NTYPES_LEGACY || !PyArray_ISNBO(d->byteorder))
+        return -1;
+    const int size = (int)PyDataType_ELSIZE(d);
+    switch (d->kind) {
+    case 'b': return PEL_BOOL;
+    case 'i':
+        return size == 1 ? PEL_INT8 : size == 2 ? PEL_INT16
+             : size == 4 ? PEL_INT32 : size == 8 ? PEL_INT64 : -1;
+    case 'u':
+        return size == 1 ? PEL_UINT8 : size == 2 ? PEL_UINT16
+             : size == 4 ? PEL_UINT32 : size == 8 ? PEL_UINT64 : -1;
+    case 'f': return size == 4 ? PEL_FLOAT32 : size == 8 ? PEL_FLOAT64 : -1;
+    case 'c':
+        return size == 8 ? PEL_COMPLEX64 : size == 16 ? PEL_COMPLEX128 : -1;
+    default: return -1;
+    }
+}
+
+int pelx_typenum(pel_dtype t) {
+    static const int typenum[PEL_NDTYPES] = {
+        [PEL_BOOL] = NPY_BOOL,       [PEL_INT8] = NPY_INT8,
+        [PEL_UINT8] = NPY_UINT8,     [PEL_INT16] = NPY_INT16,
+        [PEL_UINT16] = NPY_UINT16,   [PEL_INT32] = NPY_INT32,
+        [PEL_UINT32] = NPY_UINT32,   [PEL_INT64] = NPY_INT64,
+        [PEL_UINT64] = NPY_UINT64,   [PEL_FLOAT32] = NPY_FLOAT32,
+        [PEL_FLOAT64] = NPY_FLOAT64, [PEL_COMPLEX64] = NPY_COMPLEX64,
+        [PEL_COMPLEX128] = NPY_COMPLEX128,
+    };
+    return typenum[t];
+}
+
+pel_dtype pelx_input_dtype(pel_op op, pel_dtype t, int i) {
+    return op == PEL_OP_where && i == 0 ? PEL_BOOL : t;
+}
+
+/* ---- chunking ---------------------------------------------------------- */
+
+/* Operand bytes (inputs + output, summed) that one chunk touches. 32 KiB
+ * fits L1d together with the kernel's working set and is a few
+ * microseconds of work even for the slowest op, so Ctrl-C (polled between
+ * chunks) and work stealing stay responsive. */
+#define CHUNK_BYTES (32 * 1024)
+/* Jobs cheaper than this many additions run inline on the calling thread
+ * with the GIL kept: waking pool threads costs ~10 us, about what 64 Ki
+ * float64 additions take on one core, so smaller jobs cannot gain. */
+#define INLINE_COST (64 * 1024)
+
+/* Per-element cost relative to an addition (a guess within 2x is enough:
+ * it only moves the inline threshold). */
+static int64_t op_weight(pel_op op) {
+    switch (op) {
+    case PEL_OP_exp: case PEL_OP_exp2: case PEL_OP_expm1:
+    case PEL_OP_log: case PEL_OP_log2: case PEL_OP_log10: case PEL_OP_log1p:
+    case PEL_OP_sin: case PEL_OP_cos: case PEL_OP_tan:
+    case PEL_OP_arcsin: case PEL_OP_arccos: case PEL_OP_arctan:
+    case PEL_OP_arctan2: case PEL_OP_sinh: case PEL_OP_cosh:
+    case PEL_OP_tanh: case PEL_OP_arcsinh: case PEL_OP_arccosh:
+    case PEL_OP_arctanh: case PEL_OP_power: case PEL_OP_cbrt:
+    case PEL_OP_hypot:
+        return 16;
+    case PEL_OP_true_divide: case PEL_OP_floor_divide:
+    case PEL_OP_remainder: case PEL_OP_sqrt: case PEL_OP_reciprocal:
+        return 4;
+    default:
+        return 1;
+    }
+}
+
+int64_t pelx_ufunc_grain(pel_op op, int64_t n, int64_t bytes_per_elem) {
+    if (n * op_weight(op) <= INLINE_COST) return n > 0 ? n : 1;
+    int64_t grain = CHUNK_BYTES / (bytes_per_elem > 0 ? bytes_per_elem : 1);
+    return grain > 0 ? grain : 1;
+}
+
+/* The name NumPy puts in floating-point warnings for op's ufunc. */
+static const char *fpe_name(pel_op op) {
+    return op == PEL_OP_true_divide ? "divide" : pel_kernel_name(op);
+}
+
+int pelx_ufunc_run(pel_op op, int64_t n, int64_t grain, pel_for_fn fn,
+                   void *ctx, int max_threads) {
+    pelx_call_opts opts = {fpe_name(op), max_threads};
+    return pelx_run_for(n, grain, fn, ctx, &opts);
+}
+
+/* ---- contiguous fast path ---------------------------------------------- */
+
+/* Flat operands: element k of operand i is at base[i] + k * step[i]
+ * (step 0 for a 0-d input). */
+typedef struct flat_job {
+    pel_loop_fn loop;
+    int nargs;
+    char *base[PELX_MAX_ARGS];
+    npy_intp step[PELX_MAX_ARGS];
+} flat_job;
+
+static int flat_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
+    const flat_job *j = ctx;
+    char *args[PELX_MAX_ARGS];
+    npy_intp n = end - begin;
+    (void)slot;
+    for (int i = 0; i < j->nargs; i++) args[i] = j->base[i] + begin * j->step[i];
+    j->loop(args, &n, j->step, NULL);
+    return 0;
+}
+
+/* fast_ok[op][typenum]: 0 not asked yet, 1 NumPy's loop for inputs all of
+ * this type is that same type and pelx has it, -1 otherwise. Filled by the
+ * Python callback `fast_entry`. Only touched with the GIL held. */
+static signed char fast_ok[PEL_NOPS][NPY_NTYPES_LEGACY];
+static PyObject *general_path, *fast_entry, *default_casting, *default_order;
+
+static int fast_lookup(pel_op op, int typenum) {
+    signed char *e = &fast_ok[op][typenum];
+    if (*e == 0) {
+        PyObject *r = PyObject_CallFunction(fast_entry, "ii", (int)op, typenum);
+        if (!r) return -2;
+        *e = PyObject_IsTrue(r) ? 1 : -1;
+        Py_DECREF(r);
+    }
+    return *e;
+}
+
+static int ranges_overlap(PyArrayObject *a, PyArrayObject *b) {
+    const char *pa = PyArray_BYTES(a), *pb = PyArray_BYTES(b);
+    return pa < pb + PyArray_NBYTES(b) && pb < pa + PyArray_NBYTES(a);
+}
+
+/* Returns the result, NULL with an exception, or Py_NotImplemented (not
+ * a new reference) when the call does not fit the fast path. */
+static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
+                           PyObject *outobj) {
+    PyArrayObject *in[PELX_MAX_ARGS], *shaped = NULL;
+    int typenum = -1, all_c = 1, all_f = 1;
+    for (int i = 0; i < nin; i++) {
+        if (!PyArray_CheckExact(inputs[i])) return Py_NotImplemented;
+        in[i] = (PyArrayObject *)inputs[i];
+        int tn = PyArray_TYPE(in[i]);
+        if (i == 0) typenum = tn;
+        else if (tn != typenum) return Py_NotImplemented;
+        if (!PyArray_ISALIGNED(in[i]) ||
+            !PyArray_ISNBO(PyArray_DESCR(in[i])->byteorder))
+            return Py_NotImplemented;
+        if (PyArray_NDIM(in[i]) == 0) continue;
+        if (!shaped) shaped = in[i];
+        else if (!PyArray_SAMESHAPE(shaped, in[i])) return Py_NotImplemented;
+        all_c &= PyArray_IS_C_CONTIGUOUS(in[i]) != 0;
+        all_f &= PyArray_IS_F_CONTIGUOUS(in[i]) != 0;
+    }
+    if ((!all_c && !all_f) || typenum >= NPY_NTYPES_LEGACY)
+        return Py_NotImplemented;
+    int t = pelx_pel_dtype(PyArray_DESCR(in[0]));
+    if (t < 0) return Py_NotImplemented;
+    int ok = fast_lookup(op, typenum);
+    if (ok == -2) return NULL;
+    if (ok < 0) return Py_NotImplemented;
+    const pel_loop_fn loop = pel_kernel(op, (pel_dtype)t);
+    if (!loop) return Py_NotImplemented; /* the general path explains */
+    const int out_typenum = pelx_typenum((pel_dtype)pel_kernel_out_dtype(op, (pel_dtype)t));
+
+    PyArrayObject *out;
+    if (outobj == Py_None) {
+        int nd = shaped ? PyArray_NDIM(shaped) : 0;
+        npy_intp *dims = shaped ? PyArray_DIMS(shaped) : NULL;
+        out = (PyArrayObject *)PyArray_New(
+            &PyArray_Type, nd, dims, out_typenum, NULL, NULL, 0,
+            !all_c ? NPY_ARRAY_F_CONTIGUOUS : 0, NULL);
+        if (!out) return NULL;
+    } else {
+        out = (PyArrayObject *)outobj;
+        if (!PyArray_CheckExact(outobj) || PyArray_TYPE(out) != out_typenum ||
+            !PyArray_ISWRITEABLE(out) || !PyArray_ISALIGNED(out) ||
+            !PyArray_ISNBO(PyArray_DESCR(out)->byteorder))
+            return Py_NotImplemented;
+        if (shaped ? !PyArray_SAMESHAPE(shaped, out) : PyArray_NDIM(out) != 0)
+            return Py_NotImplemented;
+        if (!(all_c ? PyArray_IS_C_CONTIGUOUS(out)
+                    : PyArray_IS_F_CONTIGUOUS(out)))
+            return Py_NotImplemented;
+        /* Elementwise in place (out is an input, same layout) is safe; any
+         * other overlap needs NpyIter's copy. */
+        for (int i = 0; i < nin; i++)
+            if (ranges_overlap(in[i], out) &&
+                !(PyArray_BYTES(in[i]) == PyArray_BYTES(out) &&
+                  PyArray_NDIM(in[i]) != 0))
+                return Py_NotImplemented;
+        Py_INCREF(out);
+    }
+
+    flat_job job = {loop, nin + 1, {0}, {0}};
+    int64_t bytes_per_elem = 0;
+    for (int i = 0; i <= nin; i++) {
+        PyArrayObject *a = i < nin ? in[i] : out;
+        job.base[i] = PyArray_BYTES(a);
+        job.step[i] = PyArray_NDIM(a) == 0 ? 0 : PyArray_ITEMSIZE(a);
+        bytes_per_elem += PyArray_ITEMSIZE(a);
+    }
+    const int64_t n = PyArray_SIZE(out);
+    if (n > 0 &&
+        pelx_ufunc_run(op, n, pelx_ufunc_grain(op, n, bytes_per_elem),
+                       flat_chunk, &job, 0) != 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return outobj == Py_None ? PyArray_Return(out) : (PyObject *)out;
+}
+
+/* ---- module functions -------------------------------------------------- */
+
+static int op_from(PyObject *o, pel_op *op) {
+    long v = PyLong_AsLong(o);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v < 0 || v >= PEL_NOPS) {
+        PyErr_Format(PyExc_ValueError, "unknown pelx operation %ld", v);
+        return -1;
+    }
+    *op = (pel_op)v;
+    return 0;
+}
+
+/* ufunc_call(op, out, where, casting, order, dtype, *inputs) */
+static PyObject *ufunc_call(PyObject *self, PyObject *const *args,
+                            Py_ssize_t nargs) {
+    (void)self;
+    pel_op op;
+    if (nargs < 7 || nargs > 6 + PELX_MAX_ARGS - 1) {
+        PyErr_SetString(PyExc_TypeError, "ufunc_call: wrong argument count");
+        return NULL;
+    }
+    if (op_from(args[0], &op) < 0) return NULL;
+    if (!general_path) {
+        PyErr_SetString(PyExc_RuntimeError, "pelx._ufuncs is not loaded");
+        return NULL;
+    }
+    PyObject *out = args[1];
+    const int nin = (int)nargs - 6;
+    if (PyTuple_CheckExact(out) && PyTuple_GET_SIZE(out) == 1)
+        out = PyTuple_GET_ITEM(out, 0);
+    if (nin == pel_kernel_nin(op) && args[2] == Py_True &&
+        args[3] == default_casting && args[4] == default_order &&
+        args[5] == Py_None) {
+        PyObject *r = fast_call(op, args + 6, nin, out);
+        if (r != Py_NotImplemented) return r;
+    }
+    PyObject *inputs = PyTuple_New(nin);
+    if (!inputs) return NULL;
+    for (int i = 0; i < nin; i++) {
+        Py_INCREF(args[6 + i]);
+        PyTuple_SET_ITEM(inputs, i, args[6 + i]);
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(general_path, args[0], inputs,
+                                               args[1], args[2], args[3],
+                                               args[4], args[5], NULL);
+    Py_DECREF(inputs);
+    return r;
+}
+
+/* ufunc_exec(op, loop_dtype, inputs, out, where, order) */
+static PyObject *ufunc_exec(PyObject *self, PyObject *const *args,
+                            Py_ssize_t nargs) {
+    (void)self;
+    pel_op op;
+    PyArray_Descr *loop_descr = NULL;
+    NPY_ORDER order = NPY_KEEPORDER;
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "ufunc_exec takes 6 arguments");
+        return NULL;
+    }
+    if (op_from(args[0], &op) < 0) return NULL;
+    if (!PyArray_DescrCheck(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "ufunc_exec: loop dtype expected");
+        return NULL;
+    }
+    loop_descr = (PyArray_Descr *)args[1];
+    int t = pelx_pel_dtype(loop_descr);
+    if (t < 0) {
+        PyErr_Format(PyExc_TypeError, "pelx has no loops for dtype %R",
+                     args[1]);
+        return NULL;
+    }
+    const int nin = pel_kernel_nin(op);
+    PyObject *inputs = args[2];
+    if (!PyTuple_Check(inputs) || PyTuple_GET_SIZE(inputs) != nin) {
+        PyErr_Format(PyExc_TypeError, "ufunc_exec: %d inputs expected", nin);
+        return NULL;
+    }
+    PyArrayObject *in[PELX_MAX_ARGS];
+    for (int i = 0; i < nin; i++) {
+        PyObject *x = PyTuple_GET_ITEM(inputs, i);
+        if (!PyArray_Check(x)) {
+            PyErr_SetString(PyExc_TypeError, "ufunc_exec: ndarray inputs expected");
+            return NULL;
+        }
+        in[i] = (PyArrayObject *)x;
+    }
+    PyObject *out = args[3], *where = args[4];
+    if ((out != Py_None && !PyArray_Check(out)) ||
+        (where != Py_None && !PyArray_Check(where))) {
+        PyErr_SetString(PyExc_TypeError, "ufunc_exec: out and where must be ndarrays or None");
+        return NULL;
+    }
+    if (out != Py_None &&
+        PyArray_FailUnlessWriteable((PyArrayObject *)out, "output array") < 0)
+        return NULL;
+    if (!PyArray_OrderConverter(args[5], &order)) return NULL;
+    PyObject *r = pelx_ufunc_iter(
+        op, (pel_dtype)t, in, out == Py_None ? NULL : (PyArrayObject *)out,
+        where == Py_None ? NULL : (PyArrayObject *)where, order);
+    if (r && out == Py_None) return PyArray_Return((PyArrayObject *)r);
+    return r;
+}
+
+/* _ufunc_register(general_path, fast_entry, default_casting, default_order) */
+static PyObject *ufunc_register(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *g, *f, *c, *o;
+    if (!PyArg_ParseTuple(args, "OOOO", &g, &f, &c, &o)) return NULL;
+    Py_XSETREF(general_path, Py_NewRef(g));
+    Py_XSETREF(fast_entry, Py_NewRef(f));
+    Py_XSETREF(default_casting, Py_NewRef(c));
+    Py_XSETREF(default_order, Py_NewRef(o));
+    memset(fast_ok, 0, sizeof fast_ok);
+    Py_RETURN_NONE;
+}
+
+/* has_kernel(op, dtype) -> output dtype of pelx's loop, or None */
+static PyObject *has_kernel(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *opobj;
+    PyArray_Descr *d;
+    pel_op op;
+    if (!PyArg_ParseTuple(args, "OO&", &opobj, PyArray_DescrConverter, &d))
+        return NULL;
+    int t = pelx_pel_dtype(d);
+    Py_DECREF(d);
+    if (op_from(opobj, &op) < 0) return NULL;
+    if (t < 0 || !pel_kernel(op, (pel_dtype)t)) Py_RETURN_NONE;
+    int out_t = pel_kernel_out_dtype(op, (pel_dtype)t);
+    if (out_t < 0) Py_RETURN_NONE;
+    return (PyObject *)PyArray_DescrFromType(pelx_typenum((pel_dtype)out_t));
+}
+
+static PyMethodDef ufunc_methods[] = {
+    {"ufunc_call", (PyCFunction)(void (*)(void))ufunc_call, METH_FASTCALL,
+     "ufunc_call(op, out, where, casting, order, dtype, *inputs)\n--\n\n"
+     "Run elementwise operation op (index into ufunc_ops)."},
+    {"ufunc_exec", (PyCFunction)(void (*)(void))ufunc_exec, METH_FASTCALL,
+     "ufunc_exec(op, loop_dtype, inputs, out, where, order)\n--\n\n"
+     "Run op over ndarrays with loop dtype loop_dtype (NpyIter path)."},
+    {"_ufunc_register", ufunc_register, METH_VARARGS,
+     "_ufunc_register(general_path, fast_entry, default_casting, "
+     "default_order)\n--\n\nInstall the Python half of ufunc_call."},
+    {"has_kernel", has_kernel, METH_VARARGS,
+     "has_kernel(op, dtype)\n--\n\nOutput dtype of pelx's loop for op over "
+     "dtype, or None."},
+    {NULL, NULL, 0, NULL},
+};
+
+int pelx_init_ufunc(PyObject *m) {
+    if (PyModule_AddFunctions(m, ufunc_methods) < 0) return -1;
+    PyObject *ops = PyDict_New();
+    if (!ops) return -1;
+    for (int op = 0; op < PEL_NOPS; op++) {
+        PyObject *v = Py_BuildValue("(ii)", op, pel_kernel_nin((pel_op)op));
+        if (!v || PyDict_SetItemString(ops, pel_kernel_name((pel_op)op), v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(ops);
+            return -1;
+        }
+        Py_DECREF(v);
+    }
+    /* name -> (op index, nin) */
+    if (PyModule_AddObject(m, "ufunc_ops", ops) < 0) {
+        Py_DECREF(ops);
+        return -1;
+    }
+    return 0;
+}

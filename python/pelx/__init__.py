@@ -6,3 +6,6 @@ C thread pool with the GIL released. Results equal NumPy's.
 from . import _core  # noqa: F401  (fails loudly if the extension is missing)
 
 __version__ = "0.1.0"
+from ._threads import (  # noqa: E402,F401
+    detect_number_of_cores, get_num_threads, set_num_threads, threads)
+from ._ufuncs import *  # noqa: E402,F401,F403

@@ -1,0 +1,52 @@
+/*
+ * ufunc_internal.h — shared by the two halves of the elementwise binding:
+ * ufunc_binding.c (argument handling and the contiguous fast path) and
+ * ufunc_iter.c (the general NpyIter path). Both run their work through
+ * pelx_run_for.
+ */
+#ifndef PELX_UFUNC_INTERNAL_H
+#define PELX_UFUNC_INTERNAL_H
+
+#define NO_IMPORT_ARRAY
+#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#define NO_IMPORT_UFUNC
+#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
+#include "module/parallel_call.h"
+#include "kernels/kernels.h"
+
+#include <numpy/arrayobject.h>
+
+/* Largest nin of any op (clip, where) plus the output. */
+#define PELX_MAX_ARGS 4
+
+/* pel_dtype of a NumPy dtype, or -1 when pelx has no loops for it (float16,
+ * longdouble, object, strings, datetimes, non-native byte order, ...). */
+int pelx_pel_dtype(const PyArray_Descr *d);
+/* NumPy type number of a pel_dtype. */
+int pelx_typenum(pel_dtype t);
+/* The dtype of input i of op's loop over t: t itself, except where()'s
+ * condition, which is bool. */
+pel_dtype pelx_input_dtype(pel_op op, pel_dtype t, int i);
+
+/* Chunk size and inline decision for n elements of op, each touching
+ * bytes_per_elem bytes across all operands: returns the grain to give
+ * pelx_run_for (>= n when the job should run inline). */
+int64_t pelx_ufunc_grain(pel_op op, int64_t n, int64_t bytes_per_elem);
+
+/* Runs a job whose chunks call `loop`, turning pelx_run_for's results into
+ * Python exceptions (0 done, -1 exception set). */
+int pelx_ufunc_run(pel_op op, int64_t n, int64_t grain, pel_for_fn fn,
+                   void *ctx, int max_threads);
+
+/* The general path: NpyIter over inputs (already ndarrays), out (ndarray or
+ * NULL), where (bool-castable ndarray or NULL). loop_t is the loop dtype.
+ * Returns the result (out itself when given) or NULL. */
+PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
+                          PyArrayObject *out, PyArrayObject *where,
+                          NPY_ORDER order);
+
+/* Chunk function return code: NpyIter could not reset to a range; the
+ * message is in the job's per-slot errmsg. */
+#define PELX_CHUNK_EITER 1
+
+#endif

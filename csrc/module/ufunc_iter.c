@@ -1,0 +1,180 @@
+/*
+ * ufunc_iter.c — the general elementwise path: one NpyIter does
+ * broadcasting, casting to the loop dtype, buffering and overlap copies
+ * (NPY_ITER_COPY_IF_OVERLAP gives NumPy's answer when out= overlaps an
+ * input); the iteration range is split into chunks run by the pool, each
+ * slot with its own iterator copy reset to its chunk.
+ */
+#include "module/ufunc_internal.h"
+
+#include <stdlib.h>
+
+/* One job slot's iterator copy and the pointers NpyIter hands out for it
+ * (taken with the GIL held; stable across resets). */
+typedef struct iter_slot {
+    NpyIter *it;
+    NpyIter_IterNextFunc *next;
+    char **data;
+    npy_intp *strides;
+    npy_intp *size;
+    char *errmsg; /* set by a failed ResetToIterIndexRange */
+} iter_slot;
+
+typedef struct iter_job {
+    pel_loop_fn loop;
+    int nargs;  /* nin + 1: the kernel's operands */
+    int masked; /* operand nargs is the where= mask (bool) */
+    iter_slot *slot;
+} iter_job;
+
+/* Calls loop on each run of consecutive selected elements, so unselected
+ * output elements are never written (where=). */
+static void run_masked(pel_loop_fn loop, int nargs, char **data,
+                       const npy_intp *strides, npy_intp n) {
+    const char *mask = data[nargs];
+    const npy_intp mstride = strides[nargs];
+    char *args[PELX_MAX_ARGS];
+    npy_intp i = 0;
+    while (i < n) {
+        while (i < n && !mask[i * mstride]) i++;
+        npy_intp start = i;
+        while (i < n && mask[i * mstride]) i++;
+        if (i > start) {
+            npy_intp len = i - start;
+            for (int k = 0; k < nargs; k++)
+                args[k] = data[k] + start * strides[k];
+            loop(args, &len, strides, NULL);
+        }
+    }
+}
+
+static int iter_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
+    iter_job *j = ctx;
+    iter_slot *s = &j->slot[slot];
+    if (NpyIter_ResetToIterIndexRange(s->it, begin, end, &s->errmsg) !=
+        NPY_SUCCEED)
+        return PELX_CHUNK_EITER;
+    do {
+        npy_intp n = *s->size;
+        if (j->masked)
+            run_masked(j->loop, j->nargs, s->data, s->strides, n);
+        else
+            j->loop(s->data, &n, s->strides, NULL);
+    } while (s->next(s->it));
+    return 0;
+}
+
+static int slot_init(iter_slot *s, NpyIter *it) {
+    s->it = it;
+    s->errmsg = NULL;
+    /* DELAY_BUFALLOC: allocate this copy's buffers now, with the GIL. */
+    if (NpyIter_Reset(it, NULL) != NPY_SUCCEED) return -1;
+    s->next = NpyIter_GetIterNext(it, NULL);
+    if (!s->next) return -1;
+    s->data = NpyIter_GetDataPtrArray(it);
+    s->strides = NpyIter_GetInnerStrideArray(it);
+    s->size = NpyIter_GetInnerLoopSizePtr(it);
+    return 0;
+}
+
+PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
+                          PyArrayObject *out, PyArrayObject *where,
+                          NPY_ORDER order) {
+    const int nin = pel_kernel_nin(op);
+    pel_loop_fn loop = pel_kernel(op, loop_t);
+    int out_t = pel_kernel_out_dtype(op, loop_t);
+    if (!loop || out_t < 0) {
+        PyErr_Format(PyExc_TypeError, "pelx has no '%s' loop for this dtype",
+                     pel_kernel_name(op));
+        return NULL;
+    }
+    const int nop = nin + 1 + (where != NULL);
+    PyArrayObject *ops[PELX_MAX_ARGS + 1];
+    npy_uint32 op_flags[PELX_MAX_ARGS + 1];
+    PyArray_Descr *op_dtypes[PELX_MAX_ARGS + 1] = {NULL};
+    /* Inputs are cast to the loop dtype, aligned and native (buffered). */
+    const npy_uint32 in_flags =
+        NPY_ITER_READONLY | NPY_ITER_NBO | NPY_ITER_ALIGNED;
+    int64_t bytes_per_elem = 0;
+    PyObject *result = NULL;
+    for (int i = 0; i < nin; i++) {
+        ops[i] = in[i];
+        op_flags[i] = in_flags;
+        op_dtypes[i] =
+            PyArray_DescrFromType(pelx_typenum(pelx_input_dtype(op, loop_t, i)));
+    }
+    ops[nin] = out;
+    op_flags[nin] = NPY_ITER_WRITEONLY | NPY_ITER_ALLOCATE |
+                    NPY_ITER_NO_SUBTYPE | NPY_ITER_NO_BROADCAST |
+                    NPY_ITER_NBO | NPY_ITER_ALIGNED;
+    op_dtypes[nin] = PyArray_DescrFromType(pelx_typenum((pel_dtype)out_t));
+    if (where) {
+        ops[nin + 1] = where;
+        op_flags[nin + 1] = in_flags | NPY_ITER_ARRAYMASK;
+        op_flags[nin] |= NPY_ITER_WRITEMASKED;
+        op_dtypes[nin + 1] = PyArray_DescrFromType(NPY_BOOL);
+    }
+    for (int i = 0; i < nop; i++)
+        bytes_per_elem += PyDataType_ELSIZE(op_dtypes[i]);
+
+    /* Casting was validated against NumPy's rules before this call (the
+     * caller used the ufunc's resolve_dtypes), so the iterator may cast. */
+    NpyIter *it = NpyIter_MultiNew(
+        nop, ops,
+        NPY_ITER_EXTERNAL_LOOP | NPY_ITER_BUFFERED | NPY_ITER_GROWINNER |
+            NPY_ITER_RANGED | NPY_ITER_DELAY_BUFALLOC |
+            NPY_ITER_ZEROSIZE_OK | NPY_ITER_COPY_IF_OVERLAP,
+        order, NPY_UNSAFE_CASTING, op_flags, op_dtypes);
+    for (int i = 0; i < nop; i++) Py_XDECREF(op_dtypes[i]);
+    if (!it) return NULL;
+
+    /* The array to return: out itself (the iterator may hold a temporary
+     * copy of it that is written back on deallocation), else the one the
+     * iterator allocated. */
+    result = out ? (PyObject *)out : (PyObject *)NpyIter_GetOperandArray(it)[nin];
+    Py_INCREF(result);
+
+    const int64_t n = NpyIter_GetIterSize(it);
+    const int64_t grain = pelx_ufunc_grain(op, n, bytes_per_elem);
+    pel_opts po = {NULL, 0};
+    const int nslots = n > grain ? pel_job_slots(&po) : 1;
+    iter_slot *slots = calloc((size_t)nslots, sizeof *slots);
+    int nmade = 0, rc = -1;
+    if (!slots) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; nmade < nslots; nmade++) {
+        NpyIter *c = nmade == 0 ? it : NpyIter_Copy(it);
+        if (!c) goto done;
+        if (slot_init(&slots[nmade], c) < 0) {
+            if (nmade > 0) NpyIter_Deallocate(c);
+            goto done;
+        }
+    }
+    if (n > 0) {
+        iter_job job = {loop, nin + 1, where != NULL, slots};
+        rc = pelx_ufunc_run(op, n, grain, iter_chunk, &job, nslots);
+        if (rc == PELX_CHUNK_EITER) {
+            const char *msg = "pelx: iterator reset failed";
+            for (int s = 0; s < nslots; s++)
+                if (slots[s].errmsg) msg = slots[s].errmsg;
+            PyErr_SetString(PyExc_RuntimeError, msg);
+            rc = -1;
+        }
+    } else {
+        rc = 0;
+    }
+
+done:
+    /* Copies first, the original last: deallocation writes temporary
+     * overlap copies back into out. */
+    for (int s = 1; s < nmade; s++) NpyIter_Deallocate(slots[s].it);
+    free(slots);
+    if (NpyIter_Deallocate(it) != NPY_SUCCEED) rc = -1;
+    if (rc != 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    return result;
+}
