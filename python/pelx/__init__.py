@@ -9,3 +9,4 @@ __version__ = "0.1.0"
 from ._threads import (  # noqa: E402,F401
     detect_number_of_cores, get_num_threads, set_num_threads, threads)
 from ._ufuncs import *  # noqa: E402,F401,F403
+from .expr import NumExpr, evaluate, re_evaluate  # noqa: E402,F401
