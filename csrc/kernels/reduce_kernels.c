@@ -1,0 +1,459 @@
+/*
+ * reduce_kernels.c — the (reduction x dtype) kernels, generated from the
+ * tables at the end of this file by four templates:
+ *
+ *   FOLD     an associative fold with an identity, summed pairwise
+ *            (sum, prod, nansum, any, all, sumsqdev)
+ *   DOT      pairwise sum of products of two inputs (dot, vdot)
+ *   MINMAX   min, max (NaN propagates), nanmin, nanmax (NaN skipped)
+ *   ARG      argmin, argmax: first index of the min/max, or of the first NaN
+ *
+ * Pairwise summation follows NumPy's scheme (blocks of up to 128 elements
+ * summed with 8 independent accumulators, larger ranges split in halves),
+ * so each chunk's error grows like O(log n) and the contiguous inner loops
+ * vectorize. See reduce.h for the view and the function contracts.
+ */
+#include "kernels/reduce.h"
+#include "kernels/reduce_types.h"
+
+#include <string.h>
+
+/* Elements per pairwise leaf: 8 accumulators x 16 steps, as in NumPy. */
+#define PW_LEAF 128
+
+/* Address of flat reduced element k relative to an output's base. */
+static inline const char *red_at(const char *base, const pel_red_view *v,
+                                 int64_t k) {
+    int64_t K0 = v->red_shape[1];
+    return base + (k / K0) * v->red_strides[0] + (k % K0) * v->red_strides[1];
+}
+
+/* ---- FOLD ---------------------------------------------------------------
+ * NAME: function prefix; IS, AS, XS: input, accumulator, aux suffixes;
+ * INIT: identity; MAP(IS, AS, x, m): value folded for input x (m: aux);
+ * OP: the fold (a macro of two accumulators); HAS_AUX: 0 or 1. */
+#define FOLD_DEF(NAME, IS, AS, XS, INIT, MAP, OP, HAS_AUX)                  \
+    static T_##AS NAME##_seg(const char *p, int64_t n, int64_t s,           \
+                             T_##XS m) {                                    \
+        if (n < 8) {                                                        \
+            T_##AS r = INIT;                                                \
+            for (int64_t i = 0; i < n; i++)                                 \
+                r = OP(r, MAP(IS, AS, *(const T_##IS *)(p + i * s), m));    \
+            return r;                                                       \
+        }                                                                   \
+        if (n <= PW_LEAF) {                                                 \
+            T_##AS r[8], res;                                               \
+            int64_t i;                                                      \
+            if (s == (int64_t)sizeof(T_##IS)) {                             \
+                const T_##IS *x = (const T_##IS *)p;                        \
+                for (int j = 0; j < 8; j++) r[j] = MAP(IS, AS, x[j], m);    \
+                for (i = 8; i < n - (n % 8); i += 8)                        \
+                    for (int j = 0; j < 8; j++)                             \
+                        r[j] = OP(r[j], MAP(IS, AS, x[i + j], m));          \
+            } else {                                                        \
+                for (int j = 0; j < 8; j++)                                 \
+                    r[j] = MAP(IS, AS, *(const T_##IS *)(p + j * s), m);    \
+                for (i = 8; i < n - (n % 8); i += 8)                        \
+                    for (int j = 0; j < 8; j++)                             \
+                        r[j] = OP(r[j], MAP(IS, AS,                         \
+                                            *(const T_##IS *)(p + (i + j) * s), \
+                                            m));                            \
+            }                                                               \
+            res = OP(OP(OP(r[0], r[1]), OP(r[2], r[3])),                    \
+                     OP(OP(r[4], r[5]), OP(r[6], r[7])));                   \
+            for (; i < n; i++)                                              \
+                res = OP(res, MAP(IS, AS, *(const T_##IS *)(p + i * s), m));\
+            return res;                                                     \
+        }                                                                   \
+        int64_t n2 = n / 2;                                                 \
+        n2 -= n2 % 8;                                                       \
+        T_##AS lo = NAME##_seg(p, n2, s, m);                                \
+        return OP(lo, NAME##_seg(p + n2 * s, n - n2, s, m));                \
+    }                                                                       \
+    /* pairwise over the flat range [b, e), which may span inner rows */   \
+    static T_##AS NAME##_flat(const char *base, const pel_red_view *v,      \
+                              int64_t b, int64_t e, T_##XS m) {             \
+        int64_t K0 = v->red_shape[1], k0 = b % K0;                          \
+        if (k0 + (e - b) <= K0)                                             \
+            return NAME##_seg(red_at(base, v, b), e - b, v->red_strides[1], \
+                              m);                                           \
+        if (e - b <= PW_LEAF) {                                             \
+            T_##AS r = INIT;                                                \
+            for (int64_t k = b; k < e; k++)                                 \
+                r = OP(r, MAP(IS, AS, *(const T_##IS *)red_at(base, v, k),  \
+                              m));                                          \
+            return r;                                                       \
+        }                                                                   \
+        int64_t mid = b + (e - b) / 2;                                      \
+        T_##AS lo = NAME##_flat(base, v, b, mid, m);                        \
+        return OP(lo, NAME##_flat(base, v, mid, e, m));                     \
+    }                                                                       \
+    static void NAME##_range(const char *base, const pel_red_view *v,       \
+                             int64_t b, int64_t e, void *partial,           \
+                             const void *aux) {                             \
+        T_##XS m = HAS_AUX ? *(const T_##XS *)aux : (T_##XS)0;              \
+        *(T_##AS *)partial = NAME##_flat(base, v, b, e, m);                 \
+    }                                                                       \
+    /* rows in order, vectorized across the w columns */                   \
+    static void NAME##_cols(const char *base, int64_t cs, int64_t w,        \
+                            const pel_red_view *v, int64_t b, int64_t e,    \
+                            void *partials, const void *aux) {              \
+        T_##AS *acc = (T_##AS *)partials;                                   \
+        const T_##XS *mx = (const T_##XS *)aux;                             \
+        (void)mx;                                                           \
+        for (int64_t c = 0; c < w; c++) acc[c] = INIT;                      \
+        for (int64_t k = b; k < e; k++) {                                   \
+            const char *row = red_at(base, v, k);                           \
+            if (cs == (int64_t)sizeof(T_##IS)) {                            \
+                const T_##IS *x = (const T_##IS *)row;                      \
+                for (int64_t c = 0; c < w; c++)                             \
+                    acc[c] = OP(acc[c], MAP(IS, AS, x[c],                   \
+                                            HAS_AUX ? mx[c] : (T_##XS)0));  \
+            } else {                                                        \
+                for (int64_t c = 0; c < w; c++)                             \
+                    acc[c] = OP(acc[c],                                     \
+                                MAP(IS, AS, *(const T_##IS *)(row + c * cs),\
+                                    HAS_AUX ? mx[c] : (T_##XS)0));          \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+    static void NAME##_combine(void *a, const void *r) {                    \
+        *(T_##AS *)a = OP(*(T_##AS *)a, *(const T_##AS *)r);                \
+    }                                                                       \
+    static void NAME##_store(const void *p, char *out) {                    \
+        memcpy(out, p, sizeof(T_##AS));                                     \
+    }
+
+/* MAPs */
+#define MAP_CAST(IS, AS, x, m) ((T_##AS)(x))
+#define MAP_NANZERO(IS, AS, x, m) (NAN_##IS(x) ? (T_##AS)0 : (T_##AS)(x))
+#define MAP_TRUTH(IS, AS, x, m) ((uint8_t)(NZ_##IS(x) ? 1 : 0))
+#define MAP_SQDEV(IS, AS, x, m) pel_sqdev_##AS##_##IS(x, m)
+
+/* Squared deviation |x - m|^2 of the two-pass variance, computed as NumPy
+ * does: (x - mean) in the mean's type, then re^2 + im^2 (a product with the
+ * conjugate) for complex. */
+static inline float pel_sqdev_f32_f32(float x, float m) {
+    float d = x - m;
+    return d * d;
+}
+static inline double pel_sqdev_real64(double x, double m) {
+    double d = x - m;
+    return d * d;
+}
+#define SQDEV64(S)                                                          \
+    static inline double pel_sqdev_f64_##S(T_##S x, double m) {             \
+        return pel_sqdev_real64((double)x, m);                              \
+    }
+SQDEV64(b) SQDEV64(i8) SQDEV64(u8) SQDEV64(i16) SQDEV64(u16) SQDEV64(i32)
+SQDEV64(u32) SQDEV64(i64) SQDEV64(u64) SQDEV64(f64)
+static inline float pel_sqdev_f32_c64(pel_c64 x, pel_c64 m) {
+    pel_c64 d = x - m;
+    return crealf(d) * crealf(d) + cimagf(d) * cimagf(d);
+}
+static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
+    pel_c128 d = x - m;
+    return creal(d) * creal(d) + cimag(d) * cimag(d);
+}
+
+/* ---- DOT: pairwise sum of MUL(CONJ(x), y) over two 1-D inputs ---------- */
+#define NOCONJ(v) (v)
+#define DOT_DEF(NAME, S, CONJ)                                              \
+    static T_##S NAME##_seg(const char *p, int64_t sp, const char *q,       \
+                            int64_t sq, int64_t n) {                        \
+        if (n <= PW_LEAF) {                                                 \
+            T_##S r[8] = {0, 0, 0, 0, 0, 0, 0, 0}, res;                     \
+            int64_t i = 0;                                                  \
+            if (sp == (int64_t)sizeof(T_##S) && sq == sp) {                 \
+                const T_##S *x = (const T_##S *)p, *y = (const T_##S *)q;   \
+                for (; i < n - (n % 8); i += 8)                             \
+                    for (int j = 0; j < 8; j++)                             \
+                        r[j] = ADD_##S(r[j],                                \
+                                       MUL_##S(CONJ(x[i + j]), y[i + j]));  \
+            }                                                               \
+            res = ADD_##S(ADD_##S(ADD_##S(r[0], r[1]), ADD_##S(r[2], r[3])),\
+                          ADD_##S(ADD_##S(r[4], r[5]), ADD_##S(r[6], r[7])));\
+            for (; i < n; i++)                                              \
+                res = ADD_##S(res,                                          \
+                              MUL_##S(CONJ(*(const T_##S *)(p + i * sp)),   \
+                                      *(const T_##S *)(q + i * sq)));       \
+            return res;                                                     \
+        }                                                                   \
+        int64_t n2 = n / 2;                                                 \
+        n2 -= n2 % 8;                                                       \
+        T_##S lo = NAME##_seg(p, sp, q, sq, n2);                            \
+        return ADD_##S(lo, NAME##_seg(p + n2 * sp, sp, q + n2 * sq, sq,     \
+                                      n - n2));                             \
+    }                                                                       \
+    static void NAME##_range(const char *base, const pel_red_view *v,       \
+                             int64_t b, int64_t e, void *partial,           \
+                             const void *aux) {                             \
+        (void)aux;                                                          \
+        int64_t sp = v->red_strides[1], sq = v->red_stride2;                \
+        *(T_##S *)partial = NAME##_seg(base + b * sp, sp,                   \
+                                       v->data2 + b * sq, sq, e - b);       \
+    }                                                                       \
+    static void NAME##_combine(void *a, const void *r) {                    \
+        *(T_##S *)a = ADD_##S(*(T_##S *)a, *(const T_##S *)r);              \
+    }                                                                       \
+    static void NAME##_store(const void *p, char *out) {                    \
+        memcpy(out, p, sizeof(T_##S));                                      \
+    }
+
+/* ---- MINMAX --------------------------------------------------------------
+ * TAKE(S, v, r): whether candidate v replaces the current best r.
+ *   min/max:       v is better, or v is NaN; a NaN best is never replaced,
+ *                  so the first NaN sticks (NaN propagates)
+ *   nanmin/nanmax: v is better, or the best so far is NaN (NaN skipped; the
+ *                  result is NaN only if every element is) */
+#define TAKE_MAX(S, v, r) (GT_##S(v, r) || NAN_##S(v))
+#define TAKE_MIN(S, v, r) (LT_##S(v, r) || NAN_##S(v))
+#define TAKE_NANMAX(S, v, r) (GT_##S(v, r) || NAN_##S(r))
+#define TAKE_NANMIN(S, v, r) (LT_##S(v, r) || NAN_##S(r))
+
+#define MINMAX_DEF(NAME, S, TAKE)                                           \
+    static T_##S NAME##_seg(const char *p, int64_t n, int64_t s) {          \
+        T_##S r = *(const T_##S *)p;                                        \
+        int64_t i = 1;                                                      \
+        if (s == (int64_t)sizeof(T_##S) && n >= 16) {                      \
+            /* 8 independent lanes: compare + blend, vectorizable */       \
+            const T_##S *x = (const T_##S *)p;                              \
+            T_##S a[8];                                                     \
+            for (int j = 0; j < 8; j++) a[j] = x[j];                        \
+            for (i = 8; i + 8 <= n; i += 8)                                 \
+                for (int j = 0; j < 8; j++) {                               \
+                    T_##S c = x[i + j];                                     \
+                    a[j] = TAKE(S, c, a[j]) ? c : a[j];                     \
+                }                                                           \
+            r = a[0];                                                       \
+            for (int j = 1; j < 8; j++) r = TAKE(S, a[j], r) ? a[j] : r;    \
+        }                                                                   \
+        for (; i < n; i++) {                                                \
+            T_##S c = *(const T_##S *)(p + i * s);                          \
+            r = TAKE(S, c, r) ? c : r;                                      \
+        }                                                                   \
+        return r;                                                           \
+    }                                                                       \
+    static T_##S NAME##_flat(const char *base, const pel_red_view *v,       \
+                             int64_t b, int64_t e) {                        \
+        int64_t K0 = v->red_shape[1];                                       \
+        T_##S r = *(const T_##S *)red_at(base, v, b);                       \
+        while (b < e) {                                                     \
+            int64_t n = K0 - b % K0;                                        \
+            if (n > e - b) n = e - b;                                       \
+            T_##S c = NAME##_seg(red_at(base, v, b), n, v->red_strides[1]); \
+            r = TAKE(S, c, r) ? c : r;                                      \
+            b += n;                                                         \
+        }                                                                   \
+        return r;                                                           \
+    }                                                                       \
+    static void NAME##_range(const char *base, const pel_red_view *v,       \
+                             int64_t b, int64_t e, void *partial,           \
+                             const void *aux) {                             \
+        (void)aux;                                                          \
+        *(T_##S *)partial = NAME##_flat(base, v, b, e);                     \
+    }                                                                       \
+    static void NAME##_cols(const char *base, int64_t cs, int64_t w,        \
+                            const pel_red_view *v, int64_t b, int64_t e,    \
+                            void *partials, const void *aux) {              \
+        (void)aux;                                                          \
+        T_##S *acc = (T_##S *)partials;                                     \
+        const char *row = red_at(base, v, b);                               \
+        for (int64_t c = 0; c < w; c++)                                     \
+            acc[c] = *(const T_##S *)(row + c * cs);                        \
+        for (int64_t k = b + 1; k < e; k++) {                               \
+            row = red_at(base, v, k);                                       \
+            if (cs == (int64_t)sizeof(T_##S)) {                             \
+                const T_##S *x = (const T_##S *)row;                        \
+                for (int64_t c = 0; c < w; c++)                             \
+                    acc[c] = TAKE(S, x[c], acc[c]) ? x[c] : acc[c];         \
+            } else {                                                        \
+                for (int64_t c = 0; c < w; c++) {                           \
+                    T_##S x = *(const T_##S *)(row + c * cs);               \
+                    acc[c] = TAKE(S, x, acc[c]) ? x : acc[c];               \
+                }                                                           \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+    static void NAME##_combine(void *a, const void *r) {                    \
+        T_##S x = *(const T_##S *)r, *p = (T_##S *)a;                       \
+        *p = TAKE(S, x, *p) ? x : *p;                                       \
+    }                                                                       \
+    static void NAME##_store(const void *p, char *out) {                    \
+        memcpy(out, p, sizeof(T_##S));                                      \
+    }
+
+/* ---- ARG -----------------------------------------------------------------
+ * The chunk's min/max (NaN propagating) comes from the vectorized MINMAX
+ * kernel MM; a second pass finds its first index (the chunk is still in
+ * cache). Partials carry (value, index); ties keep the smaller index. */
+#define ARG_DEF(NAME, S, MM, TAKE)                                          \
+    typedef struct { T_##S v; int64_t i; } NAME##_part;                     \
+    static void NAME##_range(const char *base, const pel_red_view *v,       \
+                             int64_t b, int64_t e, void *partial,           \
+                             const void *aux) {                             \
+        (void)aux;                                                          \
+        T_##S best = MM##_flat(base, v, b, e);                              \
+        int isnan_ = NAN_##S(best) ? 1 : 0;                                 \
+        int64_t k = b;                                                      \
+        for (; k < e; k++) {                                                \
+            T_##S x = *(const T_##S *)red_at(base, v, k);                   \
+            if (isnan_ ? NAN_##S(x) : EQ_##S(x, best)) break;               \
+        }                                                                   \
+        NAME##_part *p = (NAME##_part *)partial;                            \
+        p->v = best;                                                        \
+        p->i = k < e ? k : b; /* k < e always: best is an element */       \
+    }                                                                       \
+    static void NAME##_cols(const char *base, int64_t cs, int64_t w,        \
+                            const pel_red_view *v, int64_t b, int64_t e,    \
+                            void *partials, const void *aux) {              \
+        (void)aux;                                                          \
+        NAME##_part *acc = (NAME##_part *)partials;                         \
+        const char *row = red_at(base, v, b);                               \
+        for (int64_t c = 0; c < w; c++) {                                   \
+            acc[c].v = *(const T_##S *)(row + c * cs);                      \
+            acc[c].i = b;                                                   \
+        }                                                                   \
+        for (int64_t k = b + 1; k < e; k++) {                               \
+            row = red_at(base, v, k);                                       \
+            for (int64_t c = 0; c < w; c++) {                               \
+                T_##S x = *(const T_##S *)(row + c * cs);                   \
+                if (TAKE(S, x, acc[c].v) && !NAN_##S(acc[c].v)) {           \
+                    acc[c].v = x;                                           \
+                    acc[c].i = k;                                           \
+                }                                                           \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+    static void NAME##_combine(void *a, const void *r) {                    \
+        NAME##_part *p = (NAME##_part *)a;                                  \
+        const NAME##_part *q = (const NAME##_part *)r;                      \
+        int pn = NAN_##S(p->v) ? 1 : 0, qn = NAN_##S(q->v) ? 1 : 0;         \
+        int take;                                                           \
+        if (pn || qn)                                                       \
+            take = pn ? (qn && q->i < p->i) : 1;                            \
+        else if (EQ_##S(q->v, p->v))                                        \
+            take = q->i < p->i;                                             \
+        else                                                                \
+            take = TAKE(S, q->v, p->v);                                     \
+        if (take) *p = *q;                                                  \
+    }                                                                       \
+    static void NAME##_store(const void *p, char *out) {                    \
+        memcpy(out, &((const NAME##_part *)p)->i, sizeof(int64_t));         \
+    }
+
+/* ---- the tables ----------------------------------------------------------
+ * (input, accumulator) pairs per reduction. Widening pairs avoid a cast
+ * copy for NumPy's default accumulators (int sums in int64/uint64, integer
+ * means in float64); every (T, T) pair exists so that any dtype= works after
+ * a cast of the input. */
+#define ALL_TYPES(X, ...)                                                   \
+    X(b, __VA_ARGS__) X(i8, __VA_ARGS__) X(u8, __VA_ARGS__)                 \
+    X(i16, __VA_ARGS__) X(u16, __VA_ARGS__) X(i32, __VA_ARGS__)             \
+    X(u32, __VA_ARGS__) X(i64, __VA_ARGS__) X(u64, __VA_ARGS__)             \
+    X(f32, __VA_ARGS__) X(f64, __VA_ARGS__) X(c64, __VA_ARGS__)             \
+    X(c128, __VA_ARGS__)
+
+/* X(in, acc) for sum and prod: every numeric (T, T), the default
+ * accumulators, and float64 for integer means. */
+#define SUMPROD_PAIRS(X)                                                    \
+    X(i8, i8) X(u8, u8) X(i16, i16) X(u16, u16) X(i32, i32) X(u32, u32)     \
+    X(i64, i64) X(u64, u64) X(f32, f32) X(f64, f64) X(c64, c64)             \
+    X(c128, c128)                                                           \
+    X(b, i64) X(i8, i64) X(i16, i64) X(i32, i64)                            \
+    X(u8, u64) X(u16, u64) X(u32, u64)                                      \
+    X(b, f64) X(i8, f64) X(u8, f64) X(i16, f64) X(u16, f64) X(i32, f64)     \
+    X(u32, f64) X(i64, f64) X(u64, f64) X(f32, f64) X(c64, c128)
+#define NANSUM_PAIRS(X) X(f32, f32) X(f64, f64) X(c64, c64) X(c128, c128)
+/* X(in, acc, mean): sumsqdev */
+#define SQDEV_TRIPLES(X)                                                    \
+    X(b, f64, f64) X(i8, f64, f64) X(u8, f64, f64) X(i16, f64, f64)         \
+    X(u16, f64, f64) X(i32, f64, f64) X(u32, f64, f64) X(i64, f64, f64)     \
+    X(u64, f64, f64) X(f32, f32, f32) X(f64, f64, f64) X(c64, f32, c64)     \
+    X(c128, f64, c128)
+#define DOT_TYPES(X) X(i64) X(u64) X(f32) X(f64) X(c64) X(c128)
+#define VDOT_TYPES(X) X(c64) X(c128)
+#define NAN_TYPES(X) X(f32) X(f64) X(c64) X(c128)
+
+#define DEF_SUM(I, A) FOLD_DEF(sum_##I##_##A, I, A, A, 0, MAP_CAST, ADD_##A, 0)
+#define DEF_PROD(I, A)                                                      \
+    FOLD_DEF(prod_##I##_##A, I, A, A, 1, MAP_CAST, MUL_##A, 0)
+#define DEF_NANSUM(I, A)                                                    \
+    FOLD_DEF(nansum_##I##_##A, I, A, A, 0, MAP_NANZERO, ADD_##A, 0)
+#define DEF_ANY(I, IGNORED) FOLD_DEF(any_##I##_b, I, b, b, 0, MAP_TRUTH, ADD_b, 0)
+#define DEF_ALL(I, IGNORED) FOLD_DEF(all_##I##_b, I, b, b, 1, MAP_TRUTH, MUL_b, 0)
+#define DEF_SQDEV(I, A, X)                                                  \
+    FOLD_DEF(sumsqdev_##I##_##A, I, A, X, 0, MAP_SQDEV, ADD_##A, 1)
+#define DEF_DOT(S) DOT_DEF(dot_##S##_##S, S, NOCONJ)
+#define DEF_VDOT(S) DOT_DEF(vdot_##S##_##S, S, CONJ_##S)
+#define DEF_MINMAX(S, IGNORED)                                                    \
+    MINMAX_DEF(max_##S##_##S, S, TAKE_MAX)                                  \
+    MINMAX_DEF(min_##S##_##S, S, TAKE_MIN)                                  \
+    ARG_DEF(argmax_##S##_##S, S, max_##S##_##S, TAKE_MAX)                   \
+    ARG_DEF(argmin_##S##_##S, S, min_##S##_##S, TAKE_MIN)
+#define DEF_NANMINMAX(S)                                                    \
+    MINMAX_DEF(nanmax_##S##_##S, S, TAKE_NANMAX)                            \
+    MINMAX_DEF(nanmin_##S##_##S, S, TAKE_NANMIN)
+
+SUMPROD_PAIRS(DEF_SUM)
+SUMPROD_PAIRS(DEF_PROD)
+NANSUM_PAIRS(DEF_NANSUM)
+ALL_TYPES(DEF_ANY, 0)
+ALL_TYPES(DEF_ALL, 0)
+SQDEV_TRIPLES(DEF_SQDEV)
+DOT_TYPES(DEF_DOT)
+VDOT_TYPES(DEF_VDOT)
+ALL_TYPES(DEF_MINMAX, 0)
+NAN_TYPES(DEF_NANMINMAX)
+
+/* ---- the kernel table ---------------------------------------------------- */
+#define ENTRY(OP, I, A, X, PART_T, OUT_T, COLS)                             \
+    {PEL_RED_##OP, D_##I, D_##A, D_##X, (int)sizeof(OUT_T),                 \
+     (int)sizeof(T_##X),                                                    \
+     sizeof(PART_T), OP##_##I##_##A##_range, COLS,                          \
+     OP##_##I##_##A##_combine, OP##_##I##_##A##_store},
+#define E_SUM(I, A) ENTRY(sum, I, A, A, T_##A, T_##A, sum_##I##_##A##_cols)
+#define E_PROD(I, A) ENTRY(prod, I, A, A, T_##A, T_##A, prod_##I##_##A##_cols)
+#define E_NANSUM(I, A)                                                      \
+    ENTRY(nansum, I, A, A, T_##A, T_##A, nansum_##I##_##A##_cols)
+#define E_ANY(I, IGNORED) ENTRY(any, I, b, b, uint8_t, uint8_t, any_##I##_b_cols)
+#define E_ALL(I, IGNORED) ENTRY(all, I, b, b, uint8_t, uint8_t, all_##I##_b_cols)
+#define E_SQDEV(I, A, X)                                                    \
+    ENTRY(sumsqdev, I, A, X, T_##A, T_##A, sumsqdev_##I##_##A##_cols)
+#define E_DOT(S) ENTRY(dot, S, S, S, T_##S, T_##S, NULL)
+#define E_VDOT(S) ENTRY(vdot, S, S, S, T_##S, T_##S, NULL)
+#define E_MINMAX(S, IGNORED)                                                      \
+    ENTRY(max, S, S, S, T_##S, T_##S, max_##S##_##S##_cols)                 \
+    ENTRY(min, S, S, S, T_##S, T_##S, min_##S##_##S##_cols)                 \
+    ENTRY(argmax, S, S, S, argmax_##S##_##S##_part, int64_t,                \
+          argmax_##S##_##S##_cols)                                          \
+    ENTRY(argmin, S, S, S, argmin_##S##_##S##_part, int64_t,                \
+          argmin_##S##_##S##_cols)
+#define E_NANMINMAX(S)                                                      \
+    ENTRY(nanmax, S, S, S, T_##S, T_##S, nanmax_##S##_##S##_cols)           \
+    ENTRY(nanmin, S, S, S, T_##S, T_##S, nanmin_##S##_##S##_cols)
+
+static const pel_red_kernel kernels[] = {
+    SUMPROD_PAIRS(E_SUM) SUMPROD_PAIRS(E_PROD) NANSUM_PAIRS(E_NANSUM)
+    ALL_TYPES(E_ANY, 0) ALL_TYPES(E_ALL, 0) SQDEV_TRIPLES(E_SQDEV)
+    DOT_TYPES(E_DOT) VDOT_TYPES(E_VDOT) ALL_TYPES(E_MINMAX, 0)
+    NAN_TYPES(E_NANMINMAX)
+};
+
+const pel_red_kernel *pel_red_kernel_get(pel_red_op op, pel_dtype in,
+                                         pel_dtype acc) {
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
+        if (kernels[i].op == op && kernels[i].in == in &&
+            kernels[i].acc == acc)
+            return &kernels[i];
+    return NULL;
+}
+
+const char *pel_red_name(pel_red_op op) {
+    static const char *const names[] = {
+#define PEL_RED_OP_NAME(name) #name,
+        PEL_RED_OPS(PEL_RED_OP_NAME)
+#undef PEL_RED_OP_NAME
+    };
+    return (unsigned)op < PEL_RED_NOPS ? names[op] : NULL;
+}

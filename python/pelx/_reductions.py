@@ -1,0 +1,614 @@
+"""Parallel, deterministic reductions with NumPy's semantics.
+
+``pelx.sum``, ``prod``, ``min``/``amin``, ``max``/``amax``, ``mean``,
+``var``, ``std``, ``argmin``, ``argmax``, ``any``, ``all``, ``nansum``,
+``nanmin``, ``nanmax``, ``nanmean``, ``dot`` and ``vdot`` take NumPy's
+arguments and give NumPy's answers (same dtypes, NaN handling, empty-input
+errors and warnings). The work runs on pelx's thread pool with the GIL
+released. Sums are pairwise (error O(log n), like NumPy), variances are
+two-pass, and every result is bit-identical for any number of threads:
+the split of each reduction into chunks and the order in which chunk
+results are combined depend only on the array's shape and layout.
+
+This module applies NumPy's rules and lays out the axes; the C kernels
+(``pelx._core._reduce``) see a 2 x 2 strided view (kept x reduced axes).
+"""
+import math
+import operator
+import warnings
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from . import _core
+
+__all__ = [
+    "sum", "prod", "min", "max", "amin", "amax", "mean", "var", "std",
+    "argmin", "argmax", "any", "all", "nansum", "nanmin", "nanmax",
+    "nanmean", "dot", "vdot",
+]
+
+_SUPPORTED = (
+    "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, "
+    "float32, float64, complex64, complex128"
+)
+
+
+# ---- argument handling ------------------------------------------------------
+
+def _supported(dt):
+    return _core._reduce_has_kernel("max", dt, dt)
+
+
+def _input(a, fname):
+    """`a` as a native-order, aligned ndarray of a supported dtype."""
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "biufc" or not _supported(arr.dtype.newbyteorder("=")):
+        raise TypeError(
+            f"pelx.{fname}: unsupported dtype {arr.dtype}; supported: {_SUPPORTED}"
+        )
+    if not arr.dtype.isnative:
+        arr = arr.astype(arr.dtype.newbyteorder("="))
+    if not arr.flags.aligned:
+        arr = arr.copy()
+    return arr
+
+
+def _axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(sorted(normalize_axis_tuple(axis, ndim)))
+
+
+def _merge(dims):
+    """Merge (size, stride) pairs, outer to inner, into as few as possible."""
+    out = []
+    for n, s in dims:
+        if n == 1:
+            continue
+        if out and out[-1][1] == n * s:
+            out[-1] = (out[-1][0] * n, s)
+        else:
+            out.append((n, s))
+    return out
+
+
+def _pad2(dims):
+    return [(1, 0)] * (2 - len(dims)) + dims
+
+
+def _view(arr, kept, axes, ordered):
+    """(offset, keep dims, reduced dims) for the C kernel, or None when the
+    layout needs more than 2 + 2 dimensions."""
+    offset = 0
+    keep = _merge([(arr.shape[d], arr.strides[d]) for d in kept])
+    red = [(arr.shape[d], arr.strides[d]) for d in axes]
+    if not ordered:
+        # The order of the reduced elements is free: walk them forward in
+        # memory, innermost stride last, so that they merge and stream.
+        flipped = []
+        for n, s in red:
+            if s < 0:
+                offset += (n - 1) * s
+                s = -s
+            flipped.append((n, s))
+        red = sorted(flipped, key=lambda ns: -ns[1])
+    red = _merge(red)
+    if len(keep) > 2 or len(red) > 2:
+        return None
+    return offset, _pad2(keep), _pad2(red)
+
+
+def _run(op, arr, axes, acc, out_dtype, ordered=False, aux=None):
+    """Reduce `arr` over `axes` (sorted) with kernel `op` accumulating in
+    `acc`; returns an array of the kept dims' shape. Needs a non-empty input
+    and reduced range."""
+    kept = [d for d in range(arr.ndim) if d not in axes]
+    res = np.empty(tuple(arr.shape[d] for d in kept), dtype=out_dtype)
+    if res.size == 0:
+        return res
+    view = _view(arr, kept, axes, ordered)
+    if view is None:
+        arr = np.ascontiguousarray(arr.transpose(kept + list(axes)))
+        view = _view(arr, list(range(len(kept))),
+                     tuple(range(len(kept), arr.ndim)), ordered)
+    offset, keep, red = view
+    if aux is not None:
+        aux = np.ascontiguousarray(aux)
+    _core._reduce(op, arr, acc, res, offset,
+                  (keep[0][0], keep[1][0]), (keep[0][1], keep[1][1]),
+                  (red[0][0], red[1][0]), (red[0][1], red[1][1]), aux)
+    return res
+
+
+def _reduced_count(shape, axes):
+    return math.prod(shape[d] for d in axes)
+
+
+def _finish(res, shape, axes, keepdims, out, fname):
+    """Apply keepdims, write into out= (checking its shape), or unwrap a
+    0-d result into a NumPy scalar."""
+    if keepdims:
+        res = res.reshape(tuple(1 if d in axes else n for d, n in enumerate(shape)))
+    if out is not None:
+        if not isinstance(out, np.ndarray):
+            raise TypeError(f"pelx.{fname}: out must be a numpy.ndarray")
+        if out.shape != res.shape:
+            raise ValueError(
+                f"pelx.{fname}: out has shape {out.shape}, the result has "
+                f"shape {res.shape}"
+            )
+        np.copyto(out, res, casting="unsafe")
+        return out
+    return res[()] if res.ndim == 0 else res
+
+
+def _check_out(out, fname):
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"pelx.{fname}: out must be a numpy.ndarray, got "
+                        f"{type(out).__name__}")
+
+
+def _masked(arr, where, fill):
+    """arr with the elements outside `where` replaced by fill."""
+    if where is True:
+        return arr
+    where = np.asarray(where, dtype=bool)
+    try:
+        np.broadcast_shapes(where.shape, arr.shape)
+    except ValueError:
+        raise ValueError(
+            f"where= of shape {where.shape} does not broadcast to the "
+            f"array's shape {arr.shape}") from None
+    fill = np.asarray(fill)
+    return np.where(where, arr, fill.astype(np.result_type(arr, fill),
+                                            copy=False)).astype(
+        np.result_type(arr.dtype, fill.dtype), copy=False)
+
+
+def _where_count(where, shape, axes):
+    """Number of selected elements per output (int64 array, kept shape)."""
+    w = np.broadcast_to(np.asarray(where, dtype=bool), shape)
+    w = _input(w, "where")
+    return _sum_core(w, axes, np.dtype(np.int64))
+
+
+def _default_sum_dtype(dt):
+    """NumPy's accumulator for add/multiply reductions."""
+    if dt.kind == "b":
+        return np.dtype(np.int_)
+    if dt.kind == "i" and dt.itemsize < np.dtype(np.int_).itemsize:
+        return np.dtype(np.int_)
+    if dt.kind == "u" and dt.itemsize < np.dtype(np.uint).itemsize:
+        return np.dtype(np.uint)
+    return dt
+
+
+def _cast_for(op, arr, acc):
+    """arr cast to acc when there is no (op, arr.dtype, acc) kernel."""
+    if _core._reduce_has_kernel(op, arr.dtype, acc):
+        return arr
+    return arr.astype(acc)
+
+
+def _sum_core(arr, axes, acc, op="sum"):
+    """Sum/prod/nansum of a non-empty input over axes in acc; kept shape."""
+    if acc.kind == "b":  # boolean add is 'or', boolean multiply is 'and'
+        return _run("any" if op in ("sum", "nansum") else "all",
+                    arr, axes, np.bool_, np.bool_)
+    if op == "nansum" and acc.kind not in "fc":
+        op = "sum"
+    if not _supported(acc):
+        raise TypeError(f"pelx: unsupported dtype {acc}; supported: {_SUPPORTED}")
+    return _run(op, _cast_for(op, arr, acc), axes, acc, acc)
+
+
+# ---- sum, prod, nansum ------------------------------------------------------
+
+def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
+    _check_out(out, fname)
+    arr = _input(a, fname)
+    axes = _axes(axis, arr.ndim)
+    if dtype is not None:
+        acc = np.dtype(dtype)
+    elif out is not None:
+        acc = out.dtype
+    else:
+        acc = _default_sum_dtype(arr.dtype)
+    if op == "nansum" and arr.dtype.kind in "fc" and where is not True:
+        arr = _masked(arr, where, 0)
+    elif where is not True:
+        arr = _masked(arr, where, identity)
+    if _reduced_count(arr.shape, axes) == 0:
+        res = np.full(tuple(n for d, n in enumerate(arr.shape) if d not in axes),
+                      identity, dtype=acc)
+    else:
+        res = _sum_core(arr, axes, acc, op)
+    if initial is not None:
+        init = np.asarray(initial).astype(acc)
+        res = (res + init) if op != "prod" else (res * init)
+        res = np.asarray(res).astype(acc, copy=False)
+    return _finish(res, arr.shape, axes, keepdims, out, fname)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+        where=True):
+    """Sum of array elements over the given axes (parallel, pairwise).
+
+    Parameters
+    ----------
+    a : array_like
+    axis : None, int or tuple of ints, optional
+        Axes to sum over (negative counts from the last); None: all.
+    dtype : dtype, optional
+        Accumulator and result type. Default as NumPy: bool and integers
+        narrower than the platform integer accumulate in int64 (uint64 for
+        unsigned); other types in their own type.
+    out : ndarray, optional
+        Where to put the result (shape of the result, any dtype).
+    keepdims : bool, optional
+        Keep the reduced axes as size-one dimensions.
+    initial : scalar, optional
+        Added to the sum.
+    where : array_like of bool, optional
+        Elements to include.
+
+    Returns
+    -------
+    ndarray or scalar
+        As :func:`numpy.sum`. The result does not depend on the number of
+        threads.
+    """
+    return _fold("sum", "sum", 0, a, axis, dtype, out, keepdims, initial, where)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+         where=True):
+    """Product of array elements over the given axes; see :func:`numpy.prod`.
+
+    Parameters and dtype rules are those of :func:`sum`.
+    """
+    return _fold("prod", "prod", 1, a, axis, dtype, out, keepdims, initial, where)
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+           where=True):
+    """Sum treating NaNs as zero; see :func:`numpy.nansum`."""
+    return _fold("nansum", "nansum", 0, a, axis, dtype, out, keepdims, initial,
+                 where)
+
+
+# ---- min, max, nanmin, nanmax -----------------------------------------------
+
+def _extreme(fname, op, ufunc_name, a, axis, out, keepdims, initial, where):
+    _check_out(out, fname)
+    arr = _input(a, fname)
+    axes = _axes(axis, arr.ndim)
+    if arr.dtype.kind not in "fc" and op.startswith("nan"):
+        op = op[3:]
+    if where is not True:
+        if initial is None:
+            raise ValueError(
+                f"reduction operation '{ufunc_name}' does not have an "
+                "identity, so to use a where mask one has to specify 'initial'")
+        arr = _masked(arr, where, np.asarray(initial).astype(arr.dtype))
+    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    if _reduced_count(arr.shape, axes) == 0:
+        if initial is None:
+            raise ValueError(
+                f"zero-size array to reduction operation {ufunc_name} which "
+                "has no identity")
+        res = np.full(kshape, initial, dtype=arr.dtype)
+    else:
+        res = _run(op, arr, axes, arr.dtype, arr.dtype)
+        if initial is not None:
+            init = np.asarray(initial).astype(arr.dtype)
+            pick = {"max": np.maximum, "min": np.minimum,
+                    "nanmax": np.fmax, "nanmin": np.fmin}[op]
+            res = np.asarray(pick(res, init)).astype(arr.dtype, copy=False)
+    if op.startswith("nan") and np.isnan(res).any():
+        warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+    return _finish(res, arr.shape, axes, keepdims, out, fname)
+
+
+def max(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Maximum along the given axes; NaN propagates. See :func:`numpy.max`.
+
+    Parameters
+    ----------
+    a : array_like
+    axis : None, int or tuple of ints, optional
+    out : ndarray, optional
+    keepdims : bool, optional
+    initial : scalar, optional
+        Lower bound of the result; required for empty reductions and with
+        `where`.
+    where : array_like of bool, optional
+
+    Raises
+    ------
+    ValueError
+        Empty reduction without `initial`, as NumPy.
+    """
+    return _extreme("max", "max", "maximum", a, axis, out, keepdims, initial,
+                    where)
+
+
+def min(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Minimum along the given axes; NaN propagates. See :func:`max`."""
+    return _extreme("min", "min", "minimum", a, axis, out, keepdims, initial,
+                    where)
+
+
+amax = max
+amin = min
+
+
+def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Maximum ignoring NaNs; all-NaN slices give NaN and a RuntimeWarning.
+    See :func:`numpy.nanmax`."""
+    return _extreme("nanmax", "nanmax", "fmax", a, axis, out, keepdims,
+                    initial, where)
+
+
+def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Minimum ignoring NaNs; see :func:`nanmax`."""
+    return _extreme("nanmin", "nanmin", "fmin", a, axis, out, keepdims,
+                    initial, where)
+
+
+# ---- argmin, argmax ---------------------------------------------------------
+
+def _arg(fname, op, a, axis, out, keepdims):
+    _check_out(out, fname)
+    arr = _input(a, fname)
+    if axis is None:
+        axes = tuple(range(arr.ndim))
+    else:
+        axes = normalize_axis_tuple(operator.index(axis), arr.ndim)
+    if _reduced_count(arr.shape, axes) == 0:
+        raise ValueError(f"attempt to get {fname} of an empty sequence")
+    res = _run(op, arr, axes, arr.dtype, np.intp, ordered=True)
+    if out is not None and not np.can_cast(np.intp, out.dtype, "same_kind"):
+        raise TypeError(f"pelx.{fname}: out must have an integer dtype, got "
+                        f"{out.dtype}")
+    return _finish(res, arr.shape, axes, keepdims, out, fname)
+
+
+def argmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first maximum (of the first NaN, if any) along an axis,
+    into the flattened array when axis is None. See :func:`numpy.argmax`."""
+    return _arg("argmax", "argmax", a, axis, out, keepdims)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first minimum (of the first NaN, if any); see
+    :func:`argmax`."""
+    return _arg("argmin", "argmin", a, axis, out, keepdims)
+
+
+# ---- any, all -----------------------------------------------------------------
+
+def _truth(fname, identity, a, axis, out, keepdims, where):
+    _check_out(out, fname)
+    arr = _input(a, fname)
+    axes = _axes(axis, arr.ndim)
+    if where is not True:
+        arr = _masked(arr, where, identity)
+    if _reduced_count(arr.shape, axes) == 0:
+        res = np.full(tuple(n for d, n in enumerate(arr.shape) if d not in axes),
+                      identity, dtype=bool)
+    else:
+        res = _run(fname, arr, axes, np.bool_, np.bool_)
+    return _finish(res, arr.shape, axes, keepdims, out, fname)
+
+
+def any(a, axis=None, out=None, keepdims=False, *, where=True):
+    """Whether any element along the axes is true (non-zero; NaN is true).
+    See :func:`numpy.any`."""
+    return _truth("any", False, a, axis, out, keepdims, where)
+
+
+def all(a, axis=None, out=None, keepdims=False, *, where=True):
+    """Whether all elements along the axes are true; see :func:`numpy.all`."""
+    return _truth("all", True, a, axis, out, keepdims, where)
+
+
+# ---- mean, nanmean, var, std --------------------------------------------------
+
+def _mean_dtype(dt, dtype):
+    if dtype is not None:
+        return np.dtype(dtype)
+    return np.dtype(np.float64) if dt.kind in "biu" else dt
+
+
+def _empty_mean(kshape, dt):
+    warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)
+    return np.full(kshape, np.nan, dtype=dt)
+
+
+def _divide(total, count, dt):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.true_divide(total, count)
+    return np.asarray(q).astype(dt, copy=False)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """Arithmetic mean along the given axes; see :func:`numpy.mean`.
+
+    Integers are averaged in float64, float32 in float32 (pairwise), unless
+    `dtype` says otherwise. Empty slices give NaN with a RuntimeWarning.
+    """
+    _check_out(out, "mean")
+    arr = _input(a, "mean")
+    axes = _axes(axis, arr.ndim)
+    acc = _mean_dtype(arr.dtype, dtype)
+    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    if where is not True:
+        count = _where_count(where, arr.shape, axes)
+        arr = _masked(arr, where, 0)
+    else:
+        count = _reduced_count(arr.shape, axes)
+    if np.any(np.asarray(count) == 0):
+        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
+    if _reduced_count(arr.shape, axes) == 0:
+        total = np.zeros(kshape, dtype=acc)
+    else:
+        total = _sum_core(arr, axes, acc)
+    res = _divide(total, count, acc)
+    return _finish(res, arr.shape, axes, keepdims, out, "mean")
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """Mean ignoring NaNs; all-NaN slices give NaN and a RuntimeWarning.
+    See :func:`numpy.nanmean`."""
+    arr = _input(a, "nanmean")
+    if arr.dtype.kind not in "fc":
+        return mean(arr, axis, dtype, out, keepdims, where=where)
+    _check_out(out, "nanmean")
+    axes = _axes(axis, arr.ndim)
+    acc = _mean_dtype(arr.dtype, dtype)
+    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    valid = ~np.isnan(arr)
+    if where is not True:
+        valid &= np.asarray(where, dtype=bool)
+        arr = _masked(arr, where, 0)
+    if _reduced_count(arr.shape, axes) == 0:
+        total = np.zeros(kshape, dtype=acc)
+        count = np.zeros(kshape, dtype=np.int64)
+    else:
+        total = _sum_core(arr, axes, acc, "nansum")
+        count = _sum_core(valid, axes, np.dtype(np.int64))
+    if np.any(count == 0):
+        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
+    res = _divide(total, count, acc)
+    return _finish(res, arr.shape, axes, keepdims, out, "nanmean")
+
+
+def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
+    _check_out(out, fname)
+    arr = _input(a, fname)
+    axes = _axes(axis, arr.ndim)
+    mdt = _mean_dtype(arr.dtype, dtype)
+    if mdt.kind not in "fc":
+        raise TypeError(f"pelx.{fname}: dtype must be a float or complex "
+                        f"type, got {mdt}")
+    if arr.dtype.kind == "c" and mdt.kind != "c":
+        raise TypeError(f"pelx.{fname}: dtype {mdt} cannot hold the mean of "
+                        f"a {arr.dtype} array")
+    rdt = np.empty(0, mdt).real.dtype  # variance of complex is real
+    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    K = _reduced_count(arr.shape, axes)
+    if where is not True:
+        count = _where_count(where, arr.shape, axes)
+    else:
+        count = np.full(kshape, K, dtype=np.int64)
+    ddof = operator.index(ddof) if not isinstance(ddof, float) else ddof
+    if np.any(count - ddof <= 0):
+        warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning,
+                      stacklevel=3)
+    if K == 0 or np.prod(kshape) == 0:
+        res = np.full(kshape, np.nan, dtype=rdt)
+    else:
+        src = arr if where is True else _masked(arr, where, 0)
+        mean_ = _divide(_sum_core(src, axes, mdt), count, mdt)
+        if where is not True:
+            # deviations of unselected elements must be exactly 0
+            mk = mean_.reshape(tuple(1 if d in axes else n
+                                     for d, n in enumerate(arr.shape)))
+            src = np.where(np.asarray(where, dtype=bool), arr.astype(mdt), mk)
+        if not _core._reduce_has_kernel("sumsqdev", src.dtype, rdt):
+            src = src.astype(mdt)
+        ssd = _run("sumsqdev", src, axes, rdt, rdt, aux=mean_.astype(mdt))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            res = _divide(ssd, np.maximum(count - ddof, 0), rdt)
+    if root:
+        res = np.sqrt(res)
+    return _finish(res, arr.shape, axes, keepdims, out, fname)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+        where=True):
+    """Variance along the given axes, two-pass (mean, then the pairwise sum
+    of squared deviations); see :func:`numpy.var`.
+
+    Parameters
+    ----------
+    a : array_like
+    axis : None, int or tuple of ints, optional
+    dtype : dtype, optional
+        Type of the mean; default float64 for integers, else a's type.
+    out : ndarray, optional
+    ddof : int, optional
+        Divisor is ``N - ddof``.
+    keepdims : bool, optional
+    where : array_like of bool, optional
+
+    Returns
+    -------
+    ndarray or scalar
+        Real for complex input.
+    """
+    return _var("var", a, axis, dtype, out, ddof, keepdims, where, False)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+        where=True):
+    """Standard deviation: ``sqrt(var(...))``; see :func:`var`."""
+    return _var("std", a, axis, dtype, out, ddof, keepdims, where, True)
+
+
+# ---- dot, vdot ------------------------------------------------------------------
+
+def _dot1d(fname, op, a, b):
+    rt = np.result_type(a, b)
+    if rt.kind not in "biufc" or not _supported(rt):
+        raise TypeError(f"pelx.{fname}: unsupported dtype {rt}; supported: "
+                        f"{_SUPPORTED}")
+    if a.shape != b.shape:
+        raise ValueError(f"shapes {a.shape} and {b.shape} not aligned: "
+                         f"{a.shape[0]} (dim 0) != {b.shape[0]} (dim 0)")
+    # integers: wrap-around products and sums in 64 bits, then narrowed,
+    # give the same bits as NumPy's arithmetic in the result type
+    work = {"b": np.int64, "i": np.int64, "u": np.uint64}.get(rt.kind, rt)
+    work = np.dtype(work)
+    if work.kind != "c":
+        op = "dot"
+    if a.size == 0:
+        return rt.type(0)
+    a = _input(a.astype(work, copy=False), fname)
+    b = _input(b.astype(work, copy=False), fname)
+    res = np.empty((), dtype=work)
+    _core._reduce(op, a, work, res, 0, (1, 1), (0, 0), (1, a.shape[0]),
+                  (0, a.strides[0]), None, b, 0, b.strides[0])
+    if rt.kind == "b":
+        return np.bool_(res != 0)
+    return rt.type(res.astype(rt)[()])
+
+
+def dot(a, b, out=None):
+    """Dot product. 1-D inputs run on pelx (pairwise, deterministic); other
+    shapes are handed to :func:`numpy.dot` (BLAS)."""
+    a1, b1 = np.asarray(a), np.asarray(b)
+    if a1.ndim != 1 or b1.ndim != 1:
+        return np.dot(a, b, out) if out is not None else np.dot(a, b)
+    res = _dot1d("dot", "dot", a1, b1)
+    if out is not None:
+        raise ValueError("pelx.dot: out= is only supported for non-1-D inputs "
+                         "(as numpy.dot, which returns a scalar here)")
+    return res
+
+
+def vdot(a, b):
+    """Dot product of the flattened inputs, conjugating the first; see
+    :func:`numpy.vdot`."""
+    a1, b1 = np.asarray(a).ravel(), np.asarray(b).ravel()
+    if a1.size != b1.size:
+        raise ValueError(f"pelx.vdot: inputs have {a1.size} and {b1.size} "
+                         "elements; they must have the same size")
+    return _dot1d("vdot", "vdot", a1, b1)
+
+
+def _set_threads(n):
+    """INTERNAL (tests): set the pool size, return the previous one."""
+    return _core._reduce_set_threads(n)
