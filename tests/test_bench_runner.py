@@ -44,6 +44,10 @@ def test_row_ratios_and_bandwidth():
     missing = report.make_row(case, 1000, 2, {"numpy": timing(4e-3), "numexpr": None,
                                               "pelx": None}, ceiling_GBps=0.048)
     assert missing["speedup_vs_numpy"] is None and missing["fraction_of_bandwidth"] is None
+    assert not row["in_cache"]
+    cached = report.make_row(case, 1000, 2, {"numpy": timing(4e-3), "numexpr": None,
+                                             "pelx": timing(1e-3)}, 0.048, cache_bytes=24000)
+    assert cached["in_cache"] and "50%*" in report.format_table([cached])
     text = report.format_table([row, missing])
     assert "4.00x" in text and "50%" in text and "n/a" in text
     md = report.format_table([row], markdown=True).splitlines()

@@ -16,7 +16,7 @@ import time
 
 from . import cases as cases_mod
 from . import report, runner
-from .machine import machine_info, pelx_config
+from .machine import last_level_cache_bytes, machine_info, pelx_config
 from .stream import DEFAULT_N, measure_stream
 
 DEFAULT_SIZES = (10**2, 10**3, 10**4, 10**5, 10**6, 10**7)
@@ -118,7 +118,7 @@ class Progress:
             sys.stderr.write("\n")
 
 
-def _measure_point(case, size, threads, peers, args, ceiling):
+def _measure_point(case, size, threads, peers, args, ceiling, cache_bytes):
     arrays = case.setup(size)
     timings = {}
     with runner.peer_threads(peers, threads):
@@ -132,7 +132,7 @@ def _measure_point(case, size, threads, peers, args, ceiling):
                 timings[peer] = None
                 continue
             timings[peer] = runner.measure(impl.make(module, arrays), args.repeat, args.min_time)
-    return report.make_row(case, size, threads, timings, ceiling)
+    return report.make_row(case, size, threads, timings, ceiling, cache_bytes)
 
 
 def run(args) -> dict:
@@ -154,10 +154,11 @@ def run(args) -> dict:
                 stream_by_threads[t] = measure_stream(args.stream_size, threads=t,
                                                       repeat=max(args.repeat, 5))
         ceiling = stream_by_threads[max_threads]["ceiling_GBps"]
+        cache_bytes = last_level_cache_bytes()
         rows = []
         for case, size, t in points:
             progress.step(f"{case.name} n={size} threads={t}")
-            rows.append(_measure_point(case, size, t, peers, args, ceiling))
+            rows.append(_measure_point(case, size, t, peers, args, ceiling, cache_bytes))
     finally:
         progress.close()
     rows.sort(key=lambda r: ([c.name for c in selected].index(r["case"]), r["size"], r["threads"]))
@@ -226,6 +227,9 @@ def main(argv=None) -> int:
         ceiling_run = document["stream"]["by_threads"][str(document["run"]["max_threads"])]
         print(report.format_stream(ceiling_run))
         print(report.format_table(document["results"]))
+        if any(r["in_cache"] and r["fraction_of_bandwidth"] is not None
+               for r in document["results"]):
+            print(report.CACHE_NOTE)
         missing = document["pelx"]["api_missing"]
         if missing:
             print(f"note: this pelx build lacks {', '.join(missing)}: those entries are n/a")

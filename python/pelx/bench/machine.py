@@ -29,6 +29,35 @@ def _mem_total_bytes():
     return None
 
 
+def _parse_size(text: str):
+    """'32768K' / '1M' / '512' -> bytes."""
+    text = text.strip().upper()
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+    return int(text.rstrip("KMG")) * scale
+
+
+def last_level_cache_bytes():
+    """Size of the largest data/unified CPU cache level (Linux sysfs), or
+    None if unknown. Working sets below it measure cache, not memory."""
+    import glob
+
+    best = None
+    for d in glob.glob("/sys/devices/system/cpu/cpu0/cache/index*"):
+        try:
+            with open(os.path.join(d, "type")) as f:
+                if f.read().strip() == "Instruction":
+                    continue
+            with open(os.path.join(d, "level")) as f:
+                level = int(f.read())
+            with open(os.path.join(d, "size")) as f:
+                size = _parse_size(f.read())
+        except (OSError, ValueError):
+            continue
+        if best is None or level > best[0]:
+            best = (level, size)
+    return best[1] if best else None
+
+
 def _cpus_available() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -45,6 +74,7 @@ def machine_info(peers) -> dict:
         "cpus_online": os.cpu_count(),
         "cpus_available": _cpus_available(),
         "memory_bytes": _mem_total_bytes(),
+        "last_level_cache_bytes": last_level_cache_bytes(),
         "platform": platform.platform(),
         "python": sys.version.split()[0],
         "versions": versions,

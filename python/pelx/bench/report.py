@@ -14,8 +14,11 @@ import os
 from .cases import PEERS
 
 
-def make_row(case, size, threads, timings, ceiling_GBps):
-    """timings: peer -> Timing or None (not available)."""
+def make_row(case, size, threads, timings, ceiling_GBps, cache_bytes=None):
+    """timings: peer -> Timing or None (not available). cache_bytes: the
+    last-level cache size; a working set that fits in it is flagged
+    (in_cache), since its "fraction of bandwidth" compares cache speed with
+    the memory ceiling and may exceed 1."""
     nbytes = case.bytes_per_element * size
     times = {p: (t.to_dict() if t is not None else None) for p, t in timings.items()}
     med = {p: (t.median_s if t is not None else None) for p, t in timings.items()}
@@ -36,6 +39,7 @@ def make_row(case, size, threads, timings, ceiling_GBps):
         "threads": threads,
         "memory_bound": case.memory_bound,
         "bytes": nbytes,
+        "in_cache": bool(cache_bytes) and nbytes <= cache_bytes,
         "times": times,
         "median_ms": {p: (m * 1e3 if m is not None else None) for p, m in med.items()},
         "GBps": gbps,
@@ -60,7 +64,9 @@ def _frac(row):
     if not row["memory_bound"]:
         return "-"
     f = row["fraction_of_bandwidth"]
-    return "n/a" if f is None else f"{100 * f:.0f}%"
+    if f is None:
+        return "n/a"
+    return f"{100 * f:.0f}%" + ("*" if row.get("in_cache") else "")
 
 
 def _size(n):
@@ -98,6 +104,10 @@ def format_table(rows, markdown: bool = False) -> str:
                          for i, (c, w) in enumerate(zip(cells, widths)))
 
     return "\n".join([line(COLUMNS), line(["-" * w for w in widths])] + [line(r) for r in body])
+
+
+CACHE_NOTE = ("* the working set fits in the last-level cache: the fraction compares with "
+              "the memory ceiling and can exceed 100%")
 
 
 def format_stream(stream: dict) -> str:
