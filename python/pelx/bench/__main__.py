@@ -135,6 +135,13 @@ def _measure_point(case, size, threads, peers, args, ceiling, cache_bytes):
     return report.make_row(case, size, threads, timings, ceiling, cache_bytes)
 
 
+def _load_average():
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def run(args) -> dict:
     peers = cases_mod.load_peers(("numpy", "numexpr", "pelx"))
     args.default_threads = runner.default_threads(peers)
@@ -145,6 +152,7 @@ def run(args) -> dict:
     points = [(c, s, max_threads) for c in selected for s in args.sizes]
     points += [(c, sweep_size, t) for c in selected for t in threads if t != max_threads]
     progress = Progress(len(threads) + len(points))
+    load_before = _load_average()
     started = time.time()
     try:
         stream_by_threads = {}
@@ -169,6 +177,9 @@ def run(args) -> dict:
         "duration_s": round(time.time() - started, 3),
         "command": ["python", "-m", "pelx.bench"] + list(args.argv),
         "machine": machine_info({k: peers.get(k) for k in ("numpy", "numexpr", "pelx")}),
+        # Other work on the machine slows every peer alike but adds noise:
+        # 1-minute load averages (runnable threads) before and after the run.
+        "load_average_1min": {"before": load_before, "after": _load_average()},
         "pelx": pelx_config(peers["pelx"]),
         "run": {
             "sizes": args.sizes, "threads": threads, "max_threads": max_threads,
