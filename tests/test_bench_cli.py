@@ -155,3 +155,15 @@ def test_runs_with_only_numpy_and_pelx(tmp_path):
         assert row["times"]["numexpr"] is None and row["speedup_vs_numexpr"] is None
         assert row["times"]["numpy"] is not None
     assert "n/a" in proc.stdout
+
+
+def test_report_reprints_a_saved_run(quick_run):
+    out, proc, doc = quick_run
+    env = dict(os.environ)
+    env["PYTHONPATH"] = PELX_ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    md = subprocess.run([sys.executable, "-m", "pelx.bench.report", str(out / "results.json"),
+                         "--markdown"], env=env, capture_output=True, text=True, timeout=60)
+    assert md.returncode == 0, md.stderr
+    lines = md.stdout.splitlines()
+    assert lines[0].startswith("| case | size | threads |")
+    assert len(lines) == 2 + len(doc["results"])

@@ -124,4 +124,26 @@ def write_json(path, document: dict) -> None:
     os.replace(tmp, path)
 
 
-__all__ = ["make_row", "format_table", "format_stream", "write_json", "PEERS"]
+__all__ = ["make_row", "format_table", "format_stream", "write_json", "main", "PEERS"]
+
+
+def main(argv=None) -> int:
+    """python -m pelx.bench.report RESULTS.json [--markdown]: print the table
+    of a saved run again."""
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m pelx.bench.report",
+                                description="Print the table of a saved pelx.bench run.")
+    p.add_argument("json_file")
+    p.add_argument("--markdown", action="store_true", help="a Markdown table")
+    args = p.parse_args(argv)
+    with open(args.json_file) as f:
+        document = json.load(f)
+    if document.get("schema") != "pelx.bench/1":
+        p.error(f"{args.json_file} is not a pelx.bench results file")
+    print(format_table(document["results"], markdown=args.markdown))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
