@@ -22,7 +22,19 @@
  *   at the same time, so callers can keep per-slot scratch state.
  *
  * Nesting
- *   A parallel call made from inside a chunk function never deadlocks.
+ *   A parallel call made from inside a chunk function never deadlocks: it
+ *   runs inline, serially, on the current thread (pel_job_slots() is 1
+ *   there).
+ *
+ * Scheduling and waiting
+ *   Submission pushes one ticket per extra slot into a lock-free MPMC queue
+ *   and wakes at most that many parked workers. The chunk indices are split
+ *   into one contiguous range per slot; a thread that runs dry steals single
+ *   chunks from the back of other slots' ranges, so the calling thread may
+ *   run every chunk itself if the workers arrive late. Idle workers, and a
+ *   caller waiting for the last chunks, spin for 50 us and then sleep on a
+ *   futex (PELX_SPIN_US=<0..1000000> overrides the budget, read when the
+ *   pool first starts); an idle pool uses no CPU.
  *
  * Floating point
  *   The caller's floating-point environment (rounding mode, FTZ/DAZ) is in
@@ -109,7 +121,8 @@ int pel_available_cpus(void);
 
 /* Cancel every job running now (async-signal-safe: usable from a SIGINT
  * handler). Jobs started afterwards are not affected. Such jobs return
- * PEL_ECANCELED. */
+ * PEL_ECANCELED. (It bumps an atomic epoch that each job compares, between
+ * chunks, with the value it saw when it started.) */
 void pel_interrupt(void);
 
 /* True (1) if the calling thread is running a chunk of a job right now. */
@@ -126,14 +139,49 @@ typedef struct pel_worker_stats {
 } pel_worker_stats;
 
 /* Copy up to max entries into out; returns the number of entries available
- * (1 + number of worker threads ever started, bounded by the pool's
- * capacity). */
+ * (1 + the highest worker index ever started, at most 256). Counters are
+ * relaxed per-thread values: a read during a job may see it half counted,
+ * and pel_reset_stats during a job may lose a few increments. */
 int pel_get_stats(pel_worker_stats *out, int max);
 void pel_reset_stats(void);
 
+/* busy_ns above is measured per stint: from the moment a thread starts on
+ * a job's chunks until it finds none left (claiming overhead included). */
+
 /* Stop and join all worker threads (the pool restarts lazily on the next
- * call). For tests and interpreter shutdown. */
+ * call). For tests and interpreter shutdown.
+ * If another thread's job is running, its workers first finish their part
+ * of that job (the job completes normally; its caller runs whatever the
+ * departed workers leave), so pel_shutdown waits for at most the chunks in
+ * progress. Jobs submitted during a shutdown run on the threads available.
+ * Called from inside a chunk it does nothing (a thread cannot join itself).
+ * Concurrent pel_shutdown calls are serialized. */
 void pel_shutdown(void);
+
+/* ---- Tracing ------------------------------------------------------------
+ * An optional event log for timelines: while a trace session is on, every
+ * chunk run on any thread appends one event to that thread's own buffer.
+ * When off, the cost is one relaxed load per thread per job. Sessions are
+ * controlled from one thread at a time (start and stop must not race). */
+typedef struct pel_trace_event {
+    int32_t thread;    /* 0: a calling thread; 1..: pool worker index */
+    int32_t slot;      /* the chunk's slot in its job */
+    uint64_t job;      /* job id, unique within the process, >= 1 */
+    int64_t begin;     /* the chunk's index range [begin, end) */
+    int64_t end;
+    uint64_t begin_ns; /* CLOCK_MONOTONIC around the chunk function */
+    uint64_t end_ns;
+} pel_trace_event;
+
+/* Start a session recording up to capacity_events events per thread (more
+ * are dropped and counted). Discards the previous session's events.
+ * Returns PEL_OK or PEL_EINVAL (capacity 0). */
+int pel_trace_start(size_t capacity_events);
+/* Stop the session; copy up to max of its events, sorted by begin_ns, into
+ * out; store the number of events not returned (buffer full or max too
+ * small) into *dropped if non-NULL. Returns the number copied. Chunks
+ * still running when it is called may or may not appear. */
+size_t pel_trace_stop(pel_trace_event *out, size_t max, size_t *dropped);
 
 #ifdef __cplusplus
 }
