@@ -5,9 +5,11 @@
  *
  * An op list entry is X(op, nin, KIND, ...type args...), KIND being the
  * output: SAME (the loop dtype), BOOL, REAL (component type of a complex),
- * CPLX (complex of a real), WHERE (where(cond, x, y): cond is bool). Each
+ * REAL_QUIET (same, FP flags untouched), CPLX (complex of a real), WHERE (where(cond, x, y): cond is bool). Each
  * list is expanded twice: once to define the loops, once to fill the table.
  */
+#include <fenv.h>
+
 #include "kernels/dtypes.h"
 #include "kernels/loop_gen.h"
 #include "kernels/scalar_complex.h"
@@ -72,7 +74,7 @@
 
 #define PEL_COMPLEX_OPS(X, ...)                                            \
     PEL_NUM_OPS(X, __VA_ARGS__)                                            \
-    X(absolute, 1, REAL, __VA_ARGS__)                                      \
+    X(absolute, 1, REAL_QUIET, __VA_ARGS__)                                \
     X(true_divide, 2, SAME, __VA_ARGS__) X(rint, 1, SAME, __VA_ARGS__)     \
     X(real, 1, REAL, __VA_ARGS__) X(imag, 1, REAL, __VA_ARGS__)
 
@@ -86,6 +88,7 @@ typedef pel_complex128 pel_cplx_of_float64;
 #define PEL_OUT_E_SAME(E) PEL_##E
 #define PEL_OUT_E_BOOL(E) PEL_BOOL
 #define PEL_OUT_E_REAL(E) PEL_REAL_OF_##E
+#define PEL_OUT_E_REAL_QUIET(E) PEL_REAL_OF_##E
 #define PEL_OUT_E_CPLX(E) PEL_CPLX_OF_##E
 #define PEL_OUT_E_WHERE(E) PEL_##E
 #define PEL_REAL_OF_COMPLEX64 PEL_FLOAT32
@@ -93,18 +96,66 @@ typedef pel_complex128 pel_cplx_of_float64;
 #define PEL_CPLX_OF_FLOAT32 PEL_COMPLEX64
 #define PEL_CPLX_OF_FLOAT64 PEL_COMPLEX128
 
-/* Pass 1: loop definitions. */
-#define PEL_DEFINE(op, nin, K, E, n, T, A) PEL_DEFINE_##K(op, nin, n, T, A)
-#define PEL_DEFINE_SAME(op, nin, n, T, A)                                  \
-    PEL_LOOP_N##nin(loop_##op##_##n, T, T, pel_##op##_##n)
-#define PEL_DEFINE_BOOL(op, nin, n, T, A)                                  \
-    PEL_LOOP_N##nin(loop_##op##_##n, T, pel_bool, pel_##op##_##n)
-#define PEL_DEFINE_REAL(op, nin, n, T, A)                                  \
-    PEL_LOOP_N##nin(loop_##op##_##n, T, A, pel_##op##_##n)
-#define PEL_DEFINE_CPLX(op, nin, n, T, A)                                  \
-    PEL_LOOP_N##nin(loop_##op##_##n, T, pel_cplx_of_##n, pel_##op##_##n)
-#define PEL_DEFINE_WHERE(op, nin, n, T, A)                                 \
-    PEL_LOOP3(loop_##op##_##n, pel_bool, T, T, T, pel_##op##_##n)
+/* Ops NumPy never warns for (1), or never for real types (2). Their float
+ * loops may still raise FE_INVALID on NaN: gcc vectorizes the quiet
+ * comparisons (isless & co.) with SSE's signalling compare instructions
+ * (cmpltps & co.; SSE has no quiet form). So these loops restore the
+ * caller's flags when done. Complex ordering comparisons warn like NumPy's
+ * (scalar_complex.h) and complex sign overflows like NumPy's hypot, so
+ * those (2) are left alone for complex types. */
+static const unsigned char quiet_op[PEL_NOPS] = {
+    [PEL_OP_equal] = 1, [PEL_OP_not_equal] = 1, [PEL_OP_less] = 2,
+    [PEL_OP_less_equal] = 2, [PEL_OP_greater] = 2,
+    [PEL_OP_greater_equal] = 2, [PEL_OP_maximum] = 1, [PEL_OP_minimum] = 1,
+    [PEL_OP_fmax] = 1, [PEL_OP_fmin] = 1, [PEL_OP_clip] = 1,
+    [PEL_OP_sign] = 2, [PEL_OP_isnan] = 1, [PEL_OP_isinf] = 1,
+    [PEL_OP_isfinite] = 1, [PEL_OP_logical_and] = 1, [PEL_OP_logical_or] = 1,
+    [PEL_OP_logical_xor] = 1, [PEL_OP_logical_not] = 1, [PEL_OP_where] = 1,
+};
+#define PEL_FLOATING(T) ((T)0.5 != 0)
+#define PEL_IS_COMPLEX(T)                                                  \
+    _Generic((T)0, pel_complex64: 1, pel_complex128: 1, default: 0)
+
+/* Pass 1: loop definitions: the loop proper (..._raw) and the entry point,
+ * which keeps the FP flags untouched for quiet ops (all constants here are
+ * folded away at compile time). */
+#define PEL_DEFINE(op, nin, K, E, n, T, A)                                 \
+    PEL_DEFINE_##K(op##_##n##_raw, op, nin, n, T, A)                       \
+    static void loop_##op##_##n(char **args, const intptr_t *dims,         \
+                                const intptr_t *steps, void *data)         \
+    {                                                                      \
+        if (PEL_QUIET_##K ||                                               \
+            (PEL_FLOATING(T) && (quiet_op[PEL_OP_##op] == 1 ||             \
+                                 (quiet_op[PEL_OP_##op] == 2 &&            \
+                                  !PEL_IS_COMPLEX(T))))) {                 \
+            fexcept_t saved;                                               \
+            fegetexceptflag(&saved, FE_ALL_EXCEPT);                        \
+            loop_##op##_##n##_raw(args, dims, steps, data);                \
+            fesetexceptflag(&saved, FE_ALL_EXCEPT);                        \
+        } else {                                                           \
+            loop_##op##_##n##_raw(args, dims, steps, data);                \
+        }                                                                  \
+    }
+#define PEL_DEFINE_SAME(fn, op, nin, n, T, A)                              \
+    PEL_LOOP_N##nin(loop_##fn, T, T, pel_##op##_##n)
+#define PEL_DEFINE_BOOL(fn, op, nin, n, T, A)                              \
+    PEL_LOOP_N##nin(loop_##fn, T, pel_bool, pel_##op##_##n)
+#define PEL_DEFINE_REAL(fn, op, nin, n, T, A)                              \
+    PEL_LOOP_N##nin(loop_##fn, T, A, pel_##op##_##n)
+/* REAL_QUIET: NumPy's complex absolute never warns (|max + max j| is inf
+ * silently). */
+#define PEL_DEFINE_REAL_QUIET(fn, op, nin, n, T, A)                        \
+    PEL_LOOP_N##nin(loop_##fn, T, A, pel_##op##_##n)
+#define PEL_DEFINE_CPLX(fn, op, nin, n, T, A)                              \
+    PEL_LOOP_N##nin(loop_##fn, T, pel_cplx_of_##n, pel_##op##_##n)
+#define PEL_DEFINE_WHERE(fn, op, nin, n, T, A)                             \
+    PEL_LOOP3(loop_##fn, pel_bool, T, T, T, pel_##op##_##n)
+#define PEL_QUIET_SAME 0
+#define PEL_QUIET_BOOL 0
+#define PEL_QUIET_REAL 0
+#define PEL_QUIET_REAL_QUIET 1
+#define PEL_QUIET_CPLX 0
+#define PEL_QUIET_WHERE 0
 
 /* Pass 2: table cells. */
 #define PEL_REGISTER(op, nin, K, E, n, T, A)                               \

@@ -19,6 +19,13 @@
 #define PEL_LOG10E 0.434294481903251827651128918916605082
 
 #define PEL_DEF_COMPLEX_MATH(E, n, T, R)                                   \
+    /* Plain (unfused) product: NumPy's npy_cpow multiplies in scalar      \
+     * code without FMA, unlike its multiply loop. */                      \
+    static inline T pel_cmul_plain_##n(T a, T b)                           \
+    {                                                                      \
+        R ar = PEL_RE(a), ai = PEL_IM(a), br = PEL_RE(b), bi = PEL_IM(b);  \
+        return pel_mk_##n(ar * br - ai * bi, ar * bi + ai * br);           \
+    }                                                                      \
     static inline T pel_sqrt_##n(T z) { return sqrt(z); }                  \
     static inline T pel_exp_##n(T z) { return exp(z); }                    \
     static inline T pel_log_##n(T z) { return log(z); }                    \
@@ -65,8 +72,8 @@
         R x = PEL_RE(z) + 1, y = PEL_IM(z);                                \
         return pel_mk_##n(log(hypot(x, y)), atan2(y, x));                  \
     }                                                                      \
-    /* NumPy's complex power: 1 for a zero exponent; 0 ** b is 0 for a     \
-     * positive real b, else nan + nan j with "invalid"; small integer     \
+    /* NumPy's complex power: 1 for a zero exponent; 0 ** b is 0 when     \
+     * Re(b) > 0, else nan + nan j with "invalid"; small integer     \
      * real exponents (|n| < 100) by repeated multiplication (and one      \
      * division for n < 0); everything else through cpow. */              \
     static inline T pel_power_##n(T a, T b)                                \
@@ -75,7 +82,7 @@
         if (br == 0 && bi == 0)                                            \
             return pel_mk_##n(1, 0);                                       \
         if (ar == 0 && ai == 0) {                                          \
-            if (PEL_QGT(br, 0) && bi == 0)                                 \
+            if (PEL_QGT(br, 0))                                            \
                 return pel_mk_##n(0, 0);                                   \
             pel_fpe_invalid();                                             \
             return pel_mk_##n(NAN, NAN);                                   \
@@ -86,18 +93,18 @@
             if (e == 1)                                                    \
                 return a;                                                  \
             if (e == 2)                                                    \
-                return pel_multiply_##n(a, a);                             \
+                return pel_cmul_plain_##n(a, a);                             \
             if (e == 3)                                                    \
-                return pel_multiply_##n(a, pel_multiply_##n(a, a));        \
+                return pel_cmul_plain_##n(a, pel_cmul_plain_##n(a, a));        \
             unsigned m = (unsigned)(e < 0 ? -e : e);                       \
             T acc = pel_mk_##n(1, 0), p = a;                               \
             for (;;) {                                                     \
                 if (m & 1)                                                 \
-                    acc = pel_multiply_##n(acc, p);                        \
+                    acc = pel_cmul_plain_##n(acc, p);                        \
                 m >>= 1;                                                   \
                 if (!m)                                                    \
                     break;                                                 \
-                p = pel_multiply_##n(p, p);                                \
+                p = pel_cmul_plain_##n(p, p);                                \
             }                                                              \
             if (e < 0)                                                     \
                 acc = pel_true_divide_##n(pel_mk_##n(1, 0), acc);          \

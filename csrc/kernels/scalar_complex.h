@@ -48,10 +48,14 @@ static inline pel_complex128 pel_mk_complex128(double r, double i)
     { return pel_mk_##n(PEL_RE(a) + PEL_RE(b), PEL_IM(a) + PEL_IM(b)); }   \
     static inline T pel_subtract_##n(T a, T b)                             \
     { return pel_mk_##n(PEL_RE(a) - PEL_RE(b), PEL_IM(a) - PEL_IM(b)); }   \
+    /* NumPy's SIMD loops (AVX2/AVX-512, what x86-64 NumPy runs) multiply \
+     * with fused multiply-adds: re = fma(ar, br, -(ai bi)),               \
+     * im = fma(ar, bi, ai br). Explicit fma() keeps that rounding         \
+     * (-ffp-contract=off only stops the compiler from adding fusions). */ \
     static inline T pel_multiply_##n(T a, T b)                             \
     {                                                                      \
         R ar = PEL_RE(a), ai = PEL_IM(a), br = PEL_RE(b), bi = PEL_IM(b);  \
-        return pel_mk_##n(ar * br - ai * bi, ar * bi + ai * br);           \
+        return pel_mk_##n(fma(ar, br, -(ai * bi)), fma(ar, bi, ai * br));  \
     }                                                                      \
     /* Smith's algorithm, NumPy's variant (including x / 0 = inf/nan). */  \
     static inline T pel_true_divide_##n(T a, T b)                          \
@@ -70,8 +74,21 @@ static inline pel_complex128 pel_mk_complex128(double r, double i)
     static inline T pel_negative_##n(T a)                                  \
     { return pel_mk_##n(-PEL_RE(a), -PEL_IM(a)); }                         \
     static inline T pel_positive_##n(T a) { return a; }                    \
+    /* |z| as NumPy's SIMD loop computes it (not libm's hypot): inf if    \
+     * either part is inf, else nan if either is nan, else                 \
+     * larger * sqrt(fma(r, r, 1)) with r = smaller / larger (r = 0 when   \
+     * larger is 0). */                                                    \
     static inline R pel_absolute_##n(T a)                                  \
-    { return hypot(PEL_RE(a), PEL_IM(a)); }                                \
+    {                                                                      \
+        R re = fabs(PEL_RE(a)), im = fabs(PEL_IM(a));                      \
+        if (isinf(re) || isinf(im))                                        \
+            return (R)INFINITY;                                            \
+        if (isnan(re) || isnan(im))                                        \
+            return (R)NAN;                                                 \
+        R larger = re > im ? re : im, smaller = re > im ? im : re;         \
+        R r = larger == 0 ? (R)0 : smaller / larger;                       \
+        return sqrt(fma(r, r, (R)1)) * larger;                             \
+    }                                                                      \
     /* NumPy 2: z / |z|; nan if either part is nan or both are infinite;   \
      * +-1 along an infinite axis; 0 for 0. */                             \
     static inline T pel_sign_##n(T a)                                      \
@@ -100,22 +117,42 @@ static inline pel_complex128 pel_mk_complex128(double r, double i)
     { return (PEL_CNAN(b) || PEL_CGE(a, b)) ? a : b; }                     \
     static inline T pel_fmin_##n(T a, T b)                                 \
     { return (PEL_CNAN(b) || PEL_CLE(a, b)) ? a : b; }                     \
+    /* clip is NumPy's clip.cpp: max(x, lo) then min(., hi) with strict   \
+     * lexicographic order and no NaN-imaginary guards; ties take the      \
+     * bound (which matters for signed zeros). */                          \
     static inline T pel_clip_##n(T x, T lo, T hi)                          \
     {                                                                      \
-        T t = (PEL_CNAN(x) || PEL_CGE(x, lo)) ? x : lo;                    \
-        return (PEL_CNAN(t) || PEL_CLE(t, hi)) ? t : hi;                   \
+        T t = (PEL_CNAN(x) || PEL_QGT(PEL_RE(x), PEL_RE(lo)) ||            \
+               (PEL_RE(x) == PEL_RE(lo) && PEL_QGT(PEL_IM(x), PEL_IM(lo))))  \
+                  ? x : lo;                                                \
+        return (PEL_CNAN(t) || PEL_QLT(PEL_RE(t), PEL_RE(hi)) ||           \
+                (PEL_RE(t) == PEL_RE(hi) && PEL_QLT(PEL_IM(t), PEL_IM(hi)))) \
+                   ? t : hi;                                               \
     }                                                                      \
     static inline pel_bool pel_equal_##n(T a, T b)                         \
     { return PEL_RE(a) == PEL_RE(b) && PEL_IM(a) == PEL_IM(b); }           \
     static inline pel_bool pel_not_equal_##n(T a, T b)                     \
     { return PEL_RE(a) != PEL_RE(b) || PEL_IM(a) != PEL_IM(b); }           \
-    static inline pel_bool pel_less_##n(T a, T b) { return PEL_CLT(a, b); } \
+    /* NumPy's complex ordering loops use ordered (signalling) `<`,        \
+     * warning "invalid" when a real part is NaN, or when the real parts   \
+     * are equal and an imaginary part is NaN. Evaluated quietly, then     \
+     * raised explicitly (the call also keeps gcc from vectorizing these   \
+     * loops with signalling compares of the imaginary parts). */          \
+    static inline void pel_cmp_fpe_##n(T a, T b)                           \
+    {                                                                      \
+        if (isnan(PEL_RE(a)) || isnan(PEL_RE(b)) ||                        \
+            (PEL_RE(a) == PEL_RE(b) &&                                     \
+             (isnan(PEL_IM(a)) || isnan(PEL_IM(b)))))                      \
+            pel_fpe_invalid();                                             \
+    }                                                                      \
+    static inline pel_bool pel_less_##n(T a, T b)                          \
+    { pel_cmp_fpe_##n(a, b); return PEL_CLT(a, b); }                       \
     static inline pel_bool pel_less_equal_##n(T a, T b)                    \
-    { return PEL_CLE(a, b); }                                              \
+    { pel_cmp_fpe_##n(a, b); return PEL_CLE(a, b); }                       \
     static inline pel_bool pel_greater_##n(T a, T b)                       \
-    { return PEL_CGT(a, b); }                                              \
+    { pel_cmp_fpe_##n(a, b); return PEL_CGT(a, b); }                       \
     static inline pel_bool pel_greater_equal_##n(T a, T b)                 \
-    { return PEL_CGE(a, b); }                                              \
+    { pel_cmp_fpe_##n(a, b); return PEL_CGE(a, b); }                       \
     static inline pel_bool pel_logical_and_##n(T a, T b)                   \
     { return PEL_CNZ(a) && PEL_CNZ(b); }                                   \
     static inline pel_bool pel_logical_or_##n(T a, T b)                    \
