@@ -78,7 +78,7 @@ def pelx_call(name, *args, **kw):
 def _ordered(bits, width):
     # Maps float bit patterns to integers that are ordered like the floats
     # (so the difference of two is their distance in ULP).
-    bits = bits.astype(np.int64) if width < 8 else bits.astype(np.int64)
+    bits = bits.astype(np.int64)
     sign_min = -(1 << (8 * width - 1))
     return np.where(bits < 0, sign_min - bits, bits)
 
@@ -86,7 +86,7 @@ def _ordered(bits, width):
 def ulp_distance(x, y):
     x = np.asarray(x)
     y = np.asarray(y)
-    ity = {4: np.int32, 8: np.int64}[x.dtype.itemsize]
+    ity = {2: np.int16, 4: np.int32, 8: np.int64}[x.dtype.itemsize]
     ox = _ordered(x.view(ity), x.dtype.itemsize)
     oy = _ordered(y.view(ity), x.dtype.itemsize)
     # Python ints avoid overflow for far-apart values.

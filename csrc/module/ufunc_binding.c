@@ -15,6 +15,9 @@
  */
 #include "module/ufunc_internal.h"
 
+#include <math.h>
+#include <string.h>
+
 /* ---- dtypes ------------------------------------------------------------ */
 
 int pelx_pel_dtype(const PyArray_Descr *d) {
@@ -100,7 +103,19 @@ static const char *fpe_name(pel_op op) {
 int pelx_ufunc_run(pel_op op, int64_t n, int64_t grain, pel_for_fn fn,
                    void *ctx, int max_threads) {
     pelx_call_opts opts = {fpe_name(op), max_threads};
-    return pelx_run_for(n, grain, fn, ctx, &opts);
+    int rc = pelx_run_for(n, grain, fn, ctx, &opts);
+    switch (rc) {
+    case PEL_KERR_NEGATIVE_INT_POWER:
+        PyErr_SetString(PyExc_ValueError,
+                        "Integers to negative integer powers are not allowed.");
+        return -1;
+    case PELX_CHUNK_EITER: case 0: case -1:
+        return rc;
+    default:
+        PyErr_Format(PyExc_RuntimeError, "pelx: kernel error %d in '%s'",
+                     rc, pel_kernel_name(op));
+        return -1;
+    }
 }
 
 /* ---- contiguous fast path ---------------------------------------------- */
@@ -121,24 +136,93 @@ static int flat_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
     (void)slot;
     for (int i = 0; i < j->nargs; i++) args[i] = j->base[i] + begin * j->step[i];
     j->loop(args, &n, j->step, NULL);
-    return 0;
+    return pel_kernel_error_take();
 }
 
-/* fast_ok[op][typenum]: 0 not asked yet, 1 NumPy's loop for inputs all of
- * this type is that same type and pelx has it, -1 otherwise. Filled by the
- * Python callback `fast_entry`. Only touched with the GIL held. */
-static signed char fast_ok[PEL_NOPS][NPY_NTYPES_LEGACY];
+/* fast_ok[op][typenum][form]: 0 not asked yet, 1 NumPy's loop for these
+ * inputs is `typenum` throughout and pelx has it, -1 otherwise. form 0: all
+ * inputs are arrays of typenum; form 1 + 2*i + is_int: input i is a Python
+ * float (is_int 0) or int (1), the others arrays. Filled by the Python
+ * callback `fast_entry`; only touched with the GIL held. */
+#define FAST_FORMS (1 + 2 * PELX_MAX_ARGS)
+static signed char fast_ok[PEL_NOPS][NPY_NTYPES_LEGACY][FAST_FORMS];
 static PyObject *general_path, *fast_entry, *default_casting, *default_order;
 
-static int fast_lookup(pel_op op, int typenum) {
-    signed char *e = &fast_ok[op][typenum];
+static int fast_lookup(pel_op op, int typenum, int form) {
+    signed char *e = &fast_ok[op][typenum][form];
     if (*e == 0) {
-        PyObject *r = PyObject_CallFunction(fast_entry, "ii", (int)op, typenum);
+        PyObject *r = PyObject_CallFunction(fast_entry, "iii", (int)op,
+                                            typenum, form);
         if (!r) return -2;
         *e = PyObject_IsTrue(r) ? 1 : -1;
         Py_DECREF(r);
     }
     return *e;
+}
+
+/* Stores Python float/int x as a value of dtype t in buf (16 bytes).
+ * Returns 1 where NumPy would warn, raise or round differently (a float
+ * overflowing float32, an int out of range or not exact in t): the
+ * general path then handles the call. */
+static int scalar_to(PyObject *x, pel_dtype t, char *buf) {
+    if (PyFloat_CheckExact(x)) {
+        const double d = PyFloat_AS_DOUBLE(x);
+        const float f = (float)d;
+        const double c128[2] = {d, 0.0};
+        const float c64[2] = {f, 0.0f};
+        /* float32 overflow or total underflow: NumPy's cast may warn. */
+        if ((t == PEL_FLOAT32 || t == PEL_COMPLEX64) &&
+            ((isinf(f) && !isinf(d)) || (f == 0.0f && d != 0.0)))
+            return 1;
+        switch (t) {
+        case PEL_FLOAT64: memcpy(buf, &d, sizeof d); return 0;
+        case PEL_FLOAT32: memcpy(buf, &f, sizeof f); return 0;
+        case PEL_COMPLEX128: memcpy(buf, c128, sizeof c128); return 0;
+        case PEL_COMPLEX64: memcpy(buf, c64, sizeof c64); return 0;
+        default: return 1;
+        }
+    }
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(x, &overflow);
+    if (overflow || (v == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return 1;
+    }
+    /* Integers convert exactly to float32 up to 2**24, float64 to 2**53. */
+    const long long exact32 = 1LL << 24, exact64 = 1LL << 53;
+#define PUT(T, lo, hi)                                                     \
+    do {                                                                   \
+        if (v < (lo) || v > (hi)) return 1;                                \
+        T val_ = (T)v;                                                     \
+        memcpy(buf, &val_, sizeof val_);                                   \
+        return 0;                                                          \
+    } while (0)
+    switch (t) {
+    case PEL_INT8: PUT(int8_t, INT8_MIN, INT8_MAX);
+    case PEL_INT16: PUT(int16_t, INT16_MIN, INT16_MAX);
+    case PEL_INT32: PUT(int32_t, INT32_MIN, INT32_MAX);
+    case PEL_INT64: PUT(int64_t, INT64_MIN, INT64_MAX);
+    case PEL_UINT8: PUT(uint8_t, 0, UINT8_MAX);
+    case PEL_UINT16: PUT(uint16_t, 0, UINT16_MAX);
+    case PEL_UINT32: PUT(uint32_t, 0, UINT32_MAX);
+    case PEL_UINT64: PUT(uint64_t, 0, INT64_MAX);
+    case PEL_FLOAT32: PUT(float, -exact32, exact32);
+    case PEL_FLOAT64: PUT(double, -exact64, exact64);
+    case PEL_COMPLEX64: {
+        if (v < -exact32 || v > exact32) return 1;
+        const float c[2] = {(float)v, 0.0f};
+        memcpy(buf, c, sizeof c);
+        return 0;
+    }
+    case PEL_COMPLEX128: {
+        if (v < -exact64 || v > exact64) return 1;
+        const double c[2] = {(double)v, 0.0};
+        memcpy(buf, c, sizeof c);
+        return 0;
+    }
+    default: return 1;
+    }
+#undef PUT
 }
 
 static int ranges_overlap(PyArrayObject *a, PyArrayObject *b) {
@@ -147,17 +231,32 @@ static int ranges_overlap(PyArrayObject *a, PyArrayObject *b) {
 }
 
 /* Returns the result, NULL with an exception, or Py_NotImplemented (not
- * a new reference) when the call does not fit the fast path. */
+ * a new reference) when the call does not fit the fast path: ndarrays of
+ * one dtype (at most one Python float/int among the inputs), one shape or
+ * 0-d, all C- or all F-contiguous, aligned, native byte order. */
 static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
                            PyObject *outobj) {
-    PyArrayObject *in[PELX_MAX_ARGS], *shaped = NULL;
-    int typenum = -1, all_c = 1, all_f = 1;
+    PyArrayObject *in[PELX_MAX_ARGS] = {NULL}, *shaped = NULL, *first = NULL;
+    int typenum = -1, all_c = 1, all_f = 1, form = 0, scalar_at = -1;
+    char scalar_buf[16] __attribute__((aligned(16)));
     for (int i = 0; i < nin; i++) {
-        if (!PyArray_CheckExact(inputs[i])) return Py_NotImplemented;
-        in[i] = (PyArrayObject *)inputs[i];
+        PyObject *x = inputs[i];
+        if (!PyArray_CheckExact(x)) {
+            if (scalar_at >= 0) return Py_NotImplemented;
+            if (PyFloat_CheckExact(x)) form = 1 + 2 * i;
+            else if (PyLong_CheckExact(x)) form = 2 + 2 * i;
+            else return Py_NotImplemented;
+            scalar_at = i;
+            continue;
+        }
+        in[i] = (PyArrayObject *)x;
         int tn = PyArray_TYPE(in[i]);
-        if (i == 0) typenum = tn;
-        else if (tn != typenum) return Py_NotImplemented;
+        if (!first) {
+            first = in[i];
+            typenum = tn;
+        } else if (tn != typenum) {
+            return Py_NotImplemented;
+        }
         if (!PyArray_ISALIGNED(in[i]) ||
             !PyArray_ISNBO(PyArray_DESCR(in[i])->byteorder))
             return Py_NotImplemented;
@@ -167,13 +266,16 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
         all_c &= PyArray_IS_C_CONTIGUOUS(in[i]) != 0;
         all_f &= PyArray_IS_F_CONTIGUOUS(in[i]) != 0;
     }
-    if ((!all_c && !all_f) || typenum >= NPY_NTYPES_LEGACY)
+    if (!first || (!all_c && !all_f) || typenum >= NPY_NTYPES_LEGACY)
         return Py_NotImplemented;
-    int t = pelx_pel_dtype(PyArray_DESCR(in[0]));
+    int t = pelx_pel_dtype(PyArray_DESCR(first));
     if (t < 0) return Py_NotImplemented;
-    int ok = fast_lookup(op, typenum);
+    int ok = fast_lookup(op, typenum, form);
     if (ok == -2) return NULL;
     if (ok < 0) return Py_NotImplemented;
+    if (scalar_at >= 0 &&
+        scalar_to(inputs[scalar_at], (pel_dtype)t, scalar_buf) != 0)
+        return Py_NotImplemented;
     const pel_loop_fn loop = pel_kernel(op, (pel_dtype)t);
     if (!loop) return Py_NotImplemented; /* the general path explains */
     const int out_typenum = pelx_typenum((pel_dtype)pel_kernel_out_dtype(op, (pel_dtype)t));
@@ -200,7 +302,7 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
         /* Elementwise in place (out is an input, same layout) is safe; any
          * other overlap needs NpyIter's copy. */
         for (int i = 0; i < nin; i++)
-            if (ranges_overlap(in[i], out) &&
+            if (in[i] && ranges_overlap(in[i], out) &&
                 !(PyArray_BYTES(in[i]) == PyArray_BYTES(out) &&
                   PyArray_NDIM(in[i]) != 0))
                 return Py_NotImplemented;
@@ -210,6 +312,11 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
     flat_job job = {loop, nin + 1, {0}, {0}};
     int64_t bytes_per_elem = 0;
     for (int i = 0; i <= nin; i++) {
+        if (i == scalar_at) { /* broadcast from the converted scalar */
+            job.base[i] = scalar_buf;
+            job.step[i] = 0;
+            continue;
+        }
         PyArrayObject *a = i < nin ? in[i] : out;
         job.base[i] = PyArray_BYTES(a);
         job.step[i] = PyArray_NDIM(a) == 0 ? 0 : PyArray_ITEMSIZE(a);
@@ -360,7 +467,14 @@ static PyObject *has_kernel(PyObject *self, PyObject *args) {
     return (PyObject *)PyArray_DescrFromType(pelx_typenum((pel_dtype)out_t));
 }
 
+static PyObject *kernels_features(PyObject *self, PyObject *noargs) {
+    (void)self; (void)noargs;
+    return PyUnicode_FromString(pel_kernels_features());
+}
+
 static PyMethodDef ufunc_methods[] = {
+    {"kernels_features", kernels_features, METH_NOARGS,
+     "kernels_features()\n--\n\nVector math the transcendental loops use."},
     {"ufunc_call", (PyCFunction)(void (*)(void))ufunc_call, METH_FASTCALL,
      "ufunc_call(op, out, where, casting, order, dtype, *inputs)\n--\n\n"
      "Run elementwise operation op (index into ufunc_ops)."},

@@ -45,8 +45,9 @@ PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
                           PyArrayObject *out, PyArrayObject *where,
                           NPY_ORDER order);
 
-/* Chunk function return code: NpyIter could not reset to a range; the
- * message is in the job's per-slot errmsg. */
-#define PELX_CHUNK_EITER 1
+/* Chunk function return codes besides 0: a kernel error code
+ * (PEL_KERR_*, small positive, see kernels.h), or PELX_CHUNK_EITER when
+ * NpyIter could not reset to a range (message in the slot's errmsg). */
+#define PELX_CHUNK_EITER 1000
 
 #endif

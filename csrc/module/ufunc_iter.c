@@ -61,7 +61,7 @@ static int iter_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
         else
             j->loop(s->data, &n, s->strides, NULL);
     } while (s->next(s->it));
-    return 0;
+    return pel_kernel_error_take();
 }
 
 static int slot_init(iter_slot *s, NpyIter *it) {

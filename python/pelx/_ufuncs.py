@@ -253,7 +253,11 @@ def _exec_converted(spec, arrays, dtypes, scalar_dt, out, where, order,
             try:
                 arrays[i] = _as_loop_scalar(arrays[i], scalar_dt)
             except OverflowError:
-                if spec.name not in _COMPARISONS:
+                other = arrays[1 - i] if spec.nin == 2 else None
+                # NumPy answers these only for an integer array operand.
+                if spec.name not in _COMPARISONS or not (
+                        isinstance(other, np.ndarray)
+                        and other.dtype.kind in "iu"):
                     raise
                 return _out_of_range_compare(spec, arrays, i, scalar_dt, out,
                                              where, order)
@@ -317,16 +321,20 @@ def _mixed_sign_compare(spec, arrays, loop, out, where, order):
                     order=order)
 
 
-def _fast_entry(op, typenum):
-    """For the C fast path: True if inputs all of dtype `typenum` run
-    NumPy's loop of that same dtype and pelx has it, with NumPy's output
-    dtype."""
+def _fast_entry(op, typenum, form):
+    """For the C fast path: True if NumPy runs its loop of dtype `typenum`
+    throughout for inputs of that dtype (form 0), or with input
+    (form - 1) // 2 a Python float (form odd) or int (form even), and pelx
+    has that loop with NumPy's output dtype."""
     dt = _DTYPE_BY_NUM.get(typenum)
     spec = _SPECS.get(op)
     if dt is None or spec is None:
         return False
+    dtypes = [dt] * spec.nin
+    if form:
+        dtypes[(form - 1) // 2] = float if form % 2 else int
     try:
-        loop = spec.ufunc.resolve_dtypes((dt,) * spec.nin + (None,))
+        loop = spec.ufunc.resolve_dtypes(tuple(dtypes) + (None,))
     except (TypeError, ValueError):
         return False
     if any(d != dt for d in loop[:spec.nin]):
