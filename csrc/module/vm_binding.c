@@ -16,7 +16,8 @@
  *
  * Loops come from the kernel table when it has the (op, dtype) pair, else
  * from NumPy's own ufunc loop for the same signature; casts between
- * temporaries from pel_cast_kernel, else NumPy's legacy cast function.
+ * temporaries from pel_cast_kernel, else the VM's promotion casts
+ * (vm_cast.h).
  */
 #define NO_IMPORT_ARRAY
 #define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
@@ -27,6 +28,7 @@
 
 #include <numpy/arrayobject.h>
 #include <numpy/ufuncobject.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "kernels/kernels.h"
@@ -34,13 +36,6 @@
 #include "vm/vm_extra_loops.h"
 #include "vm/vm_reduce.h"
 
-/* The kernel table is linked in when it exists; until then these resolve
- * to NULL and NumPy's loops are used. */
-#pragma weak pel_kernel
-#pragma weak pel_kernel_out_dtype
-#pragma weak pel_kernel_name
-#pragma weak pel_kernel_nin
-#pragma weak pel_cast_kernel
 
 #define CAPSULE_NAME "pelx.vm_program"
 
@@ -78,36 +73,22 @@ static int itemsize_of(int typenum) {
 
 /* ---- loop resolution ----------------------------------------------------- */
 
-/* NumPy's legacy cast functions convert contiguous runs; the compiler only
- * casts between (contiguous) temporaries. */
-static void legacy_cast_loop(char **args, const intptr_t *dims,
-                             const intptr_t *steps, void *data) {
-    (void)steps;
-    ((PyArray_VectorUnaryFunc *)data)(args[0], args[1], dims[0], NULL, NULL);
-}
-
 static int resolve_cast(int from, int to, pel_vm_instr *in) {
     int pf = pel_dtype_of(from), pt = pel_dtype_of(to);
-    if (pel_cast_kernel && pf >= 0 && pt >= 0) {
-        pel_loop_fn f = pel_cast_kernel((pel_dtype)pf, (pel_dtype)pt);
-        if (f) { in->fn = f; in->data = NULL; return 0; }
-    }
-    PyArray_Descr *d = PyArray_DescrFromType(from);
-    if (!d) return -1;
-    PyArray_VectorUnaryFunc *f = PyDataType_GetArrFuncs(d)->cast[to];
-    Py_DECREF(d);
+    pel_loop_fn f = NULL;
+    if (pf >= 0 && pt >= 0) f = pel_cast_kernel((pel_dtype)pf, (pel_dtype)pt);
     if (!f) {
-        PyErr_Format(PyExc_TypeError, "pelx: no cast loop from type %d to %d",
+        PyErr_Format(PyExc_TypeError,
+                     "pelx: expressions cannot convert type number %d to %d",
                      from, to);
         return -1;
     }
-    in->fn = legacy_cast_loop;
-    in->data = (void *)f;
+    in->fn = f;
+    in->data = NULL;
     return 0;
 }
 
 static int table_op(const char *name) {
-    if (!pel_kernel_name) return -1;
     for (int op = 0; op < PEL_NOPS; op++) {
         const char *n = pel_kernel_name((pel_op)op);
         if (n && strcmp(n, name) == 0) return op;
@@ -115,17 +96,26 @@ static int table_op(const char *name) {
     return -1;
 }
 
-/* sig: typenums of the inputs then the output. */
+/* The kernel table's loop for name over signature sig (typenums of the
+ * inputs, then the output), or NULL. The loop dtype is the first input's,
+ * except for where (its first input is the bool condition). */
+static pel_loop_fn table_loop(const char *name, const int *sig, int nargs) {
+    int op = table_op(name);
+    int t = pel_dtype_of(sig[strcmp(name, "where") == 0 ? 1 : 0]);
+    if (op < 0 || t < 0 || pel_kernel_nin((pel_op)op) != nargs - 1 ||
+        pel_kernel_out_dtype((pel_op)op, (pel_dtype)t) !=
+            pel_dtype_of(sig[nargs - 1]))
+        return NULL;
+    for (int k = 0; k < nargs - 1; k++) {
+        int want = strcmp(name, "where") == 0 && k == 0 ? PEL_BOOL : t;
+        if (pel_dtype_of(sig[k]) != want) return NULL;
+    }
+    return pel_kernel((pel_op)op, (pel_dtype)t);
+}
+
+/* NumPy's own loop for ufunc numpy.<name> with exactly this signature. */
 static int resolve_ufunc(const char *name, const int *sig, int nargs,
                          pel_vm_instr *in) {
-    int op = table_op(name), t = pel_dtype_of(sig[0]);
-    if (op >= 0 && t >= 0 && pel_kernel && pel_kernel_nin &&
-        pel_kernel_nin((pel_op)op) == nargs - 1 &&
-        pel_kernel_out_dtype((pel_op)op, (pel_dtype)t) ==
-            pel_dtype_of(sig[nargs - 1])) {
-        pel_loop_fn f = pel_kernel((pel_op)op, (pel_dtype)t);
-        if (f) { in->fn = f; in->data = NULL; return 0; }
-    }
     PyObject *np = PyImport_ImportModule("numpy");
     if (!np) return -1;
     PyObject *uf = PyObject_GetAttrString(np, name);
@@ -245,6 +235,8 @@ static PyObject *vm_program(PyObject *self, PyObject *args) {
         int rc;
         if (strcmp(name, "cast") == 0 && nargs == 2)
             rc = resolve_cast(sig[0], sig[1], in);
+        else if ((in->fn = table_loop(name, sig, nargs)) != NULL)
+            in->data = NULL, rc = 0;
         else if ((rc = resolve_extra(name, sig, nargs, in)) == 1)
             rc = resolve_ufunc(name, sig, nargs, in);
         if (rc < 0) goto fail;
@@ -278,8 +270,20 @@ typedef struct run_ctx {
     int64_t rowlen;
     char *rows;                 /* axis reductions: one value per row */
     int acc_size;
-    const char *errmsg;         /* set by a failing chunk (first one wins) */
+    /* Set by a failing chunk, first one wins. Relaxed: the string is a
+     * static literal and is read only after the job has joined. */
+    _Atomic(const char *) errmsg;
 } run_ctx;
+
+/* Chunk return codes (> 0, turned into exceptions by job_error). */
+enum { CHUNK_ITER_ERROR = 1, CHUNK_NEGATIVE_POWER = 2 };
+
+static void set_error(run_ctx *c, const char *msg) {
+    const char *none = NULL;
+    atomic_compare_exchange_strong_explicit(&c->errmsg, &none, msg,
+                                            memory_order_relaxed,
+                                            memory_order_relaxed);
+}
 
 /* Resets slot's iterator to [b, e); the inner blocks then follow with
  * iternext. Returns 0 or 1 (error, message in ctx). */
@@ -287,8 +291,8 @@ static int reset(run_ctx *c, int slot, int64_t b, int64_t e) {
     char *msg = NULL;
     if (NpyIter_ResetToIterIndexRange(c->iters[slot], b, e, &msg) !=
         NPY_SUCCEED) {
-        c->errmsg = msg ? msg : "pelx: iterator reset failed";
-        return 1;
+        set_error(c, msg ? msg : "pelx: iterator reset failed");
+        return CHUNK_ITER_ERROR;
     }
     return 0;
 }
@@ -301,7 +305,8 @@ typedef void (*block_sink)(run_ctx *c, char *res, intptr_t stride,
 static int run_range(run_ctx *c, int slot, int64_t b, int64_t e,
                      block_sink sink, void *state) {
     if (b >= e) return 0;
-    if (reset(c, slot, b, e)) return 1;
+    if (reset(c, slot, b, e)) return CHUNK_ITER_ERROR;
+    (void)pel_kernel_error_take(); /* start clean on this thread */
     NpyIter *it = c->iters[slot];
     NpyIter_IterNextFunc *next = c->next[slot];
     char **ptrs = NpyIter_GetDataPtrArray(it);
@@ -327,6 +332,9 @@ static int run_range(run_ctx *c, int slot, int64_t b, int64_t e,
             done += n;
         }
     } while (next(it));
+    /* Loops record their own errors (integer ** negative) per thread. */
+    if (pel_kernel_error_take() == PEL_KERR_NEGATIVE_INT_POWER)
+        return CHUNK_NEGATIVE_POWER;
     return 0;
 }
 
@@ -421,8 +429,13 @@ static NpyIter *make_iter(PyObject *arrays, PyObject *dtypes, char order,
     }
     return NpyIter_AdvancedNew(
         (int)nop, ops,
+        /* DELAY_BUFALLOC: no buffer is filled before the per-slot copies
+         * are made; each worker's first reset allocates its own. Otherwise
+         * every copy would inherit the first block's pending output buffer
+         * and write it back (stale) on its first reset. */
         NPY_ITER_EXTERNAL_LOOP | NPY_ITER_BUFFERED | NPY_ITER_RANGED |
-            NPY_ITER_ZEROSIZE_OK | NPY_ITER_COPY_IF_OVERLAP,
+            NPY_ITER_DELAY_BUFALLOC | NPY_ITER_ZEROSIZE_OK |
+            NPY_ITER_COPY_IF_OVERLAP,
         order == 'C' ? NPY_CORDER : order == 'F' ? NPY_FORTRANORDER
         : order == 'A' ? NPY_ANYORDER : NPY_KEEPORDER,
         NPY_UNSAFE_CASTING, op_flags, dts, -1, NULL, NULL, PEL_VM_BLOCK);
@@ -463,9 +476,13 @@ static void ctx_teardown(run_ctx *c) {
 }
 
 static int job_error(run_ctx *c, int rc) {
-    if (rc > 0)
+    const char *msg = atomic_load_explicit(&c->errmsg, memory_order_relaxed);
+    if (rc == CHUNK_NEGATIVE_POWER)
+        PyErr_SetString(PyExc_ValueError, "Integers to negative integer "
+                                          "powers are not allowed.");
+    else if (rc > 0)
         PyErr_SetString(PyExc_RuntimeError,
-                        c->errmsg ? c->errmsg : "pelx: evaluation failed");
+                        msg ? msg : "pelx: evaluation failed");
     return rc ? -1 : 0;
 }
 
@@ -602,7 +619,14 @@ static PyObject *vm_scratch_reset_peak(PyObject *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static PyObject *vm_job_slots(PyObject *self, PyObject *unused) {
+    (void)self; (void)unused;
+    return PyLong_FromLong(pel_job_slots(NULL));
+}
+
 static PyMethodDef vm_methods[] = {
+    {"vm_job_slots", vm_job_slots, METH_NOARGS,
+     "Threads (worker slots) an expression job started now may use."},
     {"vm_program", vm_program, METH_VARARGS,
      "vm_program(regs, instrs, consts, result_reg) -> program"},
     {"vm_evaluate", vm_evaluate, METH_VARARGS,

@@ -3,6 +3,7 @@
 #include "vm/vm_reduce.h"
 
 #include <complex.h>
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -104,8 +105,13 @@ SEQ_PROD(cfloat)
 SEQ_PROD(cdouble)
 
 /* min/max: NaN propagates (as np.min/np.max): once the accumulator is NaN
- * it stays; a NaN element replaces it because the comparison is false. */
-#define MINMAX(T)                                                           \
+ * it stays; a NaN element replaces it because the comparison is false.
+ * GE/LE are quiet comparisons for floats (isgreaterequal: no FE_INVALID
+ * for NaN, so no spurious "invalid value" warning). */
+#define INT_GE(a, b) ((a) >= (b))
+#define INT_LE(a, b) ((a) <= (b))
+#define MINMAX(T) MINMAX_CMP(T, INT_GE, INT_LE)
+#define MINMAX_CMP(T, GE, LE)                                                           \
     static void max_##T(pel_vm_partial *p, const char *d, intptr_t n,       \
                         intptr_t s) {                                       \
         if (n <= 0) return;                                                 \
@@ -115,7 +121,7 @@ SEQ_PROD(cdouble)
         else memcpy(&acc, p->value, sizeof acc);                            \
         for (; i < n; i++) {                                                \
             T x = AT(T, d, i, s);                                           \
-            if (!(acc >= x || acc != acc)) acc = x;                         \
+            if (!(GE(acc, x) || acc != acc)) acc = x;                         \
         }                                                                   \
         memcpy(p->value, &acc, sizeof acc);                                 \
     }                                                                       \
@@ -128,7 +134,7 @@ SEQ_PROD(cdouble)
         else memcpy(&acc, p->value, sizeof acc);                            \
         for (; i < n; i++) {                                                \
             T x = AT(T, d, i, s);                                           \
-            if (!(acc <= x || acc != acc)) acc = x;                         \
+            if (!(LE(acc, x) || acc != acc)) acc = x;                         \
         }                                                                   \
         memcpy(p->value, &acc, sizeof acc);                                 \
     }
@@ -136,7 +142,8 @@ typedef unsigned char ubool; /* NumPy bools are bytes holding 0 or 1 */
 MINMAX(ubool)
 MINMAX(int8_t) MINMAX(uint8_t) MINMAX(int16_t) MINMAX(uint16_t)
 MINMAX(int32_t) MINMAX(uint32_t) MINMAX(int64_t) MINMAX(uint64_t)
-MINMAX(float) MINMAX(double)
+MINMAX_CMP(float, isgreaterequal, islessequal)
+MINMAX_CMP(double, isgreaterequal, islessequal)
 
 static void any_ubool(pel_vm_partial *p, const char *d, intptr_t n,
                       intptr_t s) {
