@@ -35,6 +35,20 @@ static inline const char *red_at(const char *base, const pel_red_view *v,
 #define FOLD_DEF(NAME, IS, AS, XS, INIT, MAP, OP, HAS_AUX)                  \
     static T_##AS NAME##_seg(const char *p, int64_t n, int64_t s,           \
                              T_##XS m) {                                    \
+        if (EXACT_##AS) {                                                   \
+            /* integer and boolean folds are exact in any order: one        \
+             * accumulator, which gcc vectorizes on its own */              \
+            T_##AS r = INIT;                                                \
+            if (s == (int64_t)sizeof(T_##IS)) {                             \
+                const T_##IS *x = (const T_##IS *)p;                        \
+                for (int64_t i = 0; i < n; i++)                             \
+                    r = OP(r, MAP(IS, AS, x[i], m));                        \
+            } else {                                                        \
+                for (int64_t i = 0; i < n; i++)                             \
+                    r = OP(r, MAP(IS, AS, *(const T_##IS *)(p + i * s), m));\
+            }                                                               \
+            return r;                                                       \
+        }                                                                   \
         if (n < 8) {                                                        \
             T_##AS r = INIT;                                                \
             for (int64_t i = 0; i < n; i++)                                 \
@@ -43,21 +57,23 @@ static inline const char *red_at(const char *base, const pel_red_view *v,
         }                                                                   \
         if (n <= PW_LEAF) {                                                 \
             T_##AS r[8], res;                                               \
-            int64_t i;                                                      \
+            const int64_t nb = n / 8;                                       \
+            int64_t i = nb * 8;                                             \
             if (s == (int64_t)sizeof(T_##IS)) {                             \
                 const T_##IS *x = (const T_##IS *)p;                        \
                 for (int j = 0; j < 8; j++) r[j] = MAP(IS, AS, x[j], m);    \
-                for (i = 8; i < n - (n % 8); i += 8)                        \
+                for (int64_t bk = 1; bk < nb; bk++)                         \
                     for (int j = 0; j < 8; j++)                             \
-                        r[j] = OP(r[j], MAP(IS, AS, x[i + j], m));          \
+                        r[j] = OP(r[j], MAP(IS, AS, x[bk * 8 + j], m));     \
             } else {                                                        \
                 for (int j = 0; j < 8; j++)                                 \
                     r[j] = MAP(IS, AS, *(const T_##IS *)(p + j * s), m);    \
-                for (i = 8; i < n - (n % 8); i += 8)                        \
+                for (int64_t bk = 1; bk < nb; bk++)                         \
                     for (int j = 0; j < 8; j++)                             \
-                        r[j] = OP(r[j], MAP(IS, AS,                         \
-                                            *(const T_##IS *)(p + (i + j) * s), \
-                                            m));                            \
+                        r[j] = OP(r[j],                                     \
+                                  MAP(IS, AS,                               \
+                                      *(const T_##IS *)(p + (bk * 8 + j) * s), \
+                                      m));                                  \
             }                                                               \
             res = OP(OP(OP(r[0], r[1]), OP(r[2], r[3])),                    \
                      OP(OP(r[4], r[5]), OP(r[6], r[7])));                   \
@@ -166,10 +182,12 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
             int64_t i = 0;                                                  \
             if (sp == (int64_t)sizeof(T_##S) && sq == sp) {                 \
                 const T_##S *x = (const T_##S *)p, *y = (const T_##S *)q;   \
-                for (; i < n - (n % 8); i += 8)                             \
+                const int64_t nb = n / 8;        \
+                for (int64_t bk = 0; bk < nb; bk++)                         \
                     for (int j = 0; j < 8; j++)                             \
-                        r[j] = ADD_##S(r[j],                                \
-                                       MUL_##S(CONJ(x[i + j]), y[i + j]));  \
+                        r[j] = ADD_##S(r[j], MUL_##S(CONJ(x[bk * 8 + j]),   \
+                                                     y[bk * 8 + j]));       \
+                i = nb * 8;                                                 \
             }                                                               \
             res = ADD_##S(ADD_##S(ADD_##S(r[0], r[1]), ADD_##S(r[2], r[3])),\
                           ADD_##S(ADD_##S(r[4], r[5]), ADD_##S(r[6], r[7])));\
@@ -219,12 +237,14 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
             /* 8 independent lanes: compare + blend, vectorizable */       \
             const T_##S *x = (const T_##S *)p;                              \
             T_##S a[8];                                                     \
+            const int64_t nb = n / 8;            \
             for (int j = 0; j < 8; j++) a[j] = x[j];                        \
-            for (i = 8; i + 8 <= n; i += 8)                                 \
+            for (int64_t bk = 1; bk < nb; bk++)                             \
                 for (int j = 0; j < 8; j++) {                               \
-                    T_##S c = x[i + j];                                     \
+                    T_##S c = x[bk * 8 + j];                                \
                     a[j] = TAKE(S, c, a[j]) ? c : a[j];                     \
                 }                                                           \
+            i = nb * 8;                                                     \
             r = a[0];                                                       \
             for (int j = 1; j < 8; j++) r = TAKE(S, a[j], r) ? a[j] : r;    \
         }                                                                   \

@@ -93,6 +93,24 @@ static inline pel_c128 pel_mul_c128(pel_c128 a, pel_c128 b) {
 #define MUL_c64(a, b) pel_mul_c64(a, b)
 #define MUL_c128(a, b) pel_mul_c128(a, b)
 
+/* EXACT_S: folds in S are exact whatever the order (integers, bool); the
+ * kernels then use one vectorized accumulator instead of pairwise blocks
+ * (the 8-accumulator form of widening integer sums is also mis-vectorized
+ * by gcc 12 under -fwrapv, which Python's CFLAGS add). */
+#define EXACT_b 1
+#define EXACT_i8 1
+#define EXACT_u8 1
+#define EXACT_i16 1
+#define EXACT_u16 1
+#define EXACT_i32 1
+#define EXACT_u32 1
+#define EXACT_i64 1
+#define EXACT_u64 1
+#define EXACT_f32 0
+#define EXACT_f64 0
+#define EXACT_c64 0
+#define EXACT_c128 0
+
 #define RE_c64(v) crealf(v)
 #define IM_c64(v) cimagf(v)
 #define RE_c128(v) creal(v)
@@ -120,10 +138,16 @@ static inline pel_c128 pel_mul_c128(pel_c128 a, pel_c128 b) {
 #define LT_REAL(a, b) ((a) < (b))
 #define EQ_REAL(a, b) ((a) == (b))
 #define NZ_REAL(v) ((v) != 0)
+/* false when either side is NaN (in either part), as for real numbers,
+ * so that a NaN best is never replaced by an ordinary value */
+#define CPLX_ORDERED(RE, IM, a, b)                                          \
+    (RE(a) == RE(a) && IM(a) == IM(a) && RE(b) == RE(b) && IM(b) == IM(b))
 #define GT_CPLX(RE, IM, a, b)                                               \
-    (RE(a) > RE(b) || (RE(a) == RE(b) && IM(a) > IM(b)))
+    (CPLX_ORDERED(RE, IM, a, b) &&                                          \
+     (RE(a) > RE(b) || (RE(a) == RE(b) && IM(a) > IM(b))))
 #define LT_CPLX(RE, IM, a, b)                                               \
-    (RE(a) < RE(b) || (RE(a) == RE(b) && IM(a) < IM(b)))
+    (CPLX_ORDERED(RE, IM, a, b) &&                                          \
+     (RE(a) < RE(b) || (RE(a) == RE(b) && IM(a) < IM(b))))
 #define EQ_CPLX(RE, IM, a, b) (RE(a) == RE(b) && IM(a) == IM(b))
 #define NZ_CPLX(RE, IM, v) (RE(v) != 0 || IM(v) != 0)
 

@@ -57,7 +57,10 @@ def _input(a, fname):
 def _axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
-    return tuple(sorted(normalize_axis_tuple(axis, ndim)))
+    axes = normalize_axis_tuple(axis, ndim, allow_duplicate=True)
+    if len(set(axes)) != len(axes):
+        raise ValueError("duplicate value in 'axis'")
+    return tuple(sorted(axes))
 
 
 def _merge(dims):
@@ -369,8 +372,10 @@ def _arg(fname, op, a, axis, out, keepdims):
     if _reduced_count(arr.shape, axes) == 0:
         raise ValueError(f"attempt to get {fname} of an empty sequence")
     res = _run(op, arr, axes, arr.dtype, np.intp, ordered=True)
-    if out is not None and not np.can_cast(np.intp, out.dtype, "same_kind"):
-        raise TypeError(f"pelx.{fname}: out must have an integer dtype, got "
+    if out is not None and not np.can_cast(out.dtype, np.intp, "safe"):
+        # NumPy's rule: out must be an integer type that casts safely to intp
+        raise TypeError(f"pelx.{fname}: out must have an integer dtype "
+                        f"that casts safely to {np.dtype(np.intp)}, got "
                         f"{out.dtype}")
     return _finish(res, arr.shape, axes, keepdims, out, fname)
 
