@@ -59,6 +59,8 @@ def test_rows_are_consistent(quick_run):
     ceiling = doc["stream"]["ceiling_GBps"]
     assert math.isfinite(ceiling) and ceiling > 0
     assert set(doc["stream"]["by_threads"]) == {"1", "2"}
+    runs = [doc["stream"]["by_threads"]["2"], doc["stream"]["after_cases"]]
+    assert ceiling == pytest.approx(max(max(r["copy_GBps"], r["triad_GBps"]) for r in runs))
     for r in doc["results"]:
         numpy_t = r["times"]["numpy"]
         assert numpy_t is not None, "numpy is always measured"

@@ -25,10 +25,23 @@ def test_measure_loops_reach_min_time():
     assert t.loops * min(t.repeats) > 0
 
 
+def test_measure_interleaved_alternates_peers():
+    order = []
+    timings = runner.measure_interleaved({"x": lambda: order.append("x"),
+                                          "y": lambda: order.append("y")},
+                                         repeat=3, min_time=0.0)
+    # calibration (warm-up + one call) per peer, then repeats in turn
+    assert order == ["x", "x", "y", "y"] + ["x", "y"] * 3
+    assert set(timings) == {"x", "y"} and all(len(t.repeats) == 3 for t in timings.values())
+    assert runner.measure_interleaved({}, repeat=2) == {}
+
+
 @pytest.mark.parametrize("kw", [{"repeat": 0}, {"min_time": -1.0}])
-def test_measure_rejects_bad_arguments(kw):
+@pytest.mark.parametrize("fn", [runner.measure, lambda f, **kw: runner.measure_interleaved(
+    {"f": f}, **kw)])
+def test_measure_rejects_bad_arguments(fn, kw):
     with pytest.raises(ValueError):
-        runner.measure(lambda: None, **kw)
+        fn(lambda: None, **kw)
 
 
 def test_row_ratios_and_bandwidth():

@@ -111,8 +111,13 @@ CACHE_NOTE = ("* the working set fits in the last-level cache: the fraction comp
 
 
 def format_stream(stream: dict) -> str:
-    return (f"bandwidth ceiling ({stream['threads']} threads, {stream['n']} float64 per array): "
-            f"copy {stream['copy_GBps']:.1f} GB/s, triad {stream['triad_GBps']:.1f} GB/s")
+    """One line: the ceiling and the runs it came from."""
+    t = stream["ceiling_threads"]
+    before, after = stream["by_threads"][str(t)], stream["after_cases"]
+    return (f"bandwidth ceiling {stream['ceiling_GBps']:.1f} GB/s with {t} threads "
+            f"({before['n']} float64 per array; copy/triad {before['copy_GBps']:.1f}/"
+            f"{before['triad_GBps']:.1f} GB/s before the cases, {after['copy_GBps']:.1f}/"
+            f"{after['triad_GBps']:.1f} after)")
 
 
 def write_json(path, document: dict) -> None:

@@ -5,7 +5,8 @@ expressions, starts the pool, faults pages in), then times one call to pick
 how many back-to-back calls make one repeat last at least ``min_time``
 (timer resolution and call overhead stop mattering), then times ``repeat``
 such repeats. The result is the median seconds per call, which a busy
-neighbour on a shared machine moves less than the mean.
+neighbour on a shared machine moves less than the mean. Peers doing the same
+work are timed with their repeats interleaved (measure_interleaved).
 """
 from __future__ import annotations
 
@@ -44,11 +45,35 @@ def measure(fn, repeat: int = 5, min_time: float = 0.02) -> Timing:
         raise ValueError(f"repeat must be >= 1, got {repeat}")
     if min_time < 0:
         raise ValueError(f"min_time must be >= 0, got {min_time}")
-    fn()  # warm-up
-    one = _time_calls(fn, 1)
-    loops = 1 if one >= min_time else min(MAX_LOOPS, max(1, int(min_time / max(one, 1e-9)) + 1))
+    loops = _calibrate(fn, min_time)
     per_call = [_time_calls(fn, loops) / loops for _ in range(repeat)]
     return Timing(statistics.median(per_call), min(per_call), loops, per_call)
+
+
+def _calibrate(fn, min_time: float) -> int:
+    fn()  # warm-up
+    one = _time_calls(fn, 1)
+    if one >= min_time:
+        return 1
+    return min(MAX_LOOPS, max(1, int(min_time / max(one, 1e-9)) + 1))
+
+
+def measure_interleaved(fns: dict, repeat: int = 5, min_time: float = 0.02) -> dict:
+    """Like :func:`measure` for several implementations of the same work,
+    with their repeats interleaved (A B C A B C ...): a burst of other work
+    on a shared machine then slows all of them alike instead of whichever
+    happened to be running. fns: name -> callable; returns name -> Timing."""
+    if repeat < 1:
+        raise ValueError(f"repeat must be >= 1, got {repeat}")
+    if min_time < 0:
+        raise ValueError(f"min_time must be >= 0, got {min_time}")
+    loops = {name: _calibrate(fn, min_time) for name, fn in fns.items()}
+    per_call = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            per_call[name].append(_time_calls(fn, loops[name]) / loops[name])
+    return {name: Timing(statistics.median(t), min(t), loops[name], t)
+            for name, t in per_call.items()}
 
 
 def default_threads(peers) -> int:
