@@ -26,7 +26,16 @@ def _lines(ax, rows, key, cases):
                 ax.plot(xs, ys, style, color=colors[case], markersize=4)
                 drawn = True
     ax.axhline(1.0, color="0.5", linewidth=0.8)
-    if not drawn:
+    if drawn:
+        # log scale: 2x slower and 2x faster are the same distance from 1
+        from matplotlib.ticker import FuncFormatter, LogLocator
+
+        ax.set_yscale("log")
+        label = FuncFormatter(lambda v, _: f"{v:g}x")
+        ax.yaxis.set_major_formatter(label)
+        ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(label)
+    else:
         ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
     return drawn
 
