@@ -270,7 +270,7 @@ static void wait_done(pel_job *job) {
         if (atomic_load_explicit(&job->state, memory_order_acquire) == JOB_DONE)
             return;
         pel_cpu_relax();
-        if ((i & 63) == 0) {
+        if ((i & 63) == 0) { /* read the clock every 64 polls only */
             uint64_t now = pel_now_ns();
             if (!start) start = now;
             else if (now - start > pel_spin_ns) break;

@@ -15,7 +15,9 @@
  * back-to-back jobs (typical for NumPy-style loops, one call per array
  * operation) stay on the fast path if the gap between them is below the
  * budget, while an idle pool stops burning CPU after 50 us per worker.
- * PELX_SPIN_US overrides it (0 parks at once); read at pool start. */
+ * PELX_SPIN_US overrides it (0 parks at once); read at pool start.
+ * Workers turn it into a calibrated number of polls (pool.c) so that time
+ * spent descheduled does not count; a waiting caller uses the clock. */
 uint64_t pel_spin_ns = 50000;
 
 void pel_cpu_relax(void) {

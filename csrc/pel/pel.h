@@ -31,10 +31,11 @@
  *   and wakes at most that many parked workers. The chunk indices are split
  *   into one contiguous range per slot; a thread that runs dry steals single
  *   chunks from the back of other slots' ranges, so the calling thread may
- *   run every chunk itself if the workers arrive late. Idle workers, and a
- *   caller waiting for the last chunks, spin for 50 us and then sleep on a
- *   futex (PELX_SPIN_US=<0..1000000> overrides the budget, read when the
- *   pool first starts); an idle pool uses no CPU.
+ *   run every chunk itself if the workers arrive late. Idle workers spin
+ *   for about 50 us of their own running time (a poll count calibrated at
+ *   pool start), a caller waiting for the last chunks for 50 us of wall
+ *   time; then they sleep on a futex. PELX_SPIN_US=<0..1000000> overrides
+ *   the budget (read when the pool first starts). An idle pool uses no CPU.
  *
  * Floating point
  *   The caller's floating-point environment (rounding mode, FTZ/DAZ) is in
