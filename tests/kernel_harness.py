@@ -6,6 +6,7 @@ loops can be compared with NumPy before (and independently of) the CPython
 binding. The library is rebuilt when a source is newer than it.
 """
 import ctypes
+import hashlib
 import os
 import re
 import subprocess
@@ -49,8 +50,9 @@ def build(out_dir=None):
     out_dir = out_dir or os.path.join(tempfile.gettempdir(),
                                       "pelx-kernels-%d" % os.getuid())
     os.makedirs(out_dir, exist_ok=True)
-    lib = os.path.join(out_dir, "libpelkernels_%s.so" %
-                       abs(hash(ROOT)))
+    # one library per checkout (a stable digest: str hashes vary per run)
+    tag = hashlib.sha1(ROOT.encode()).hexdigest()[:12]
+    lib = os.path.join(out_dir, "libpelkernels_%s.so" % tag)
     srcs = _sources()
     headers = [os.path.join(KDIR, f) for f in os.listdir(KDIR)
                if f.endswith(".h")]
@@ -78,6 +80,8 @@ class Kernels:
         L.pel_kernel_name.argtypes = [ctypes.c_int]
         L.pel_dtype_size.argtypes = [ctypes.c_int]
         L.pel_kernels_features.restype = ctypes.c_char_p
+        L.pel_kernel_int64_uint64.restype = ctypes.c_void_p
+        L.pel_kernel_int64_uint64.argtypes = [ctypes.c_int, ctypes.c_int]
         L.pelt_run.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
                                ctypes.c_void_p, ctypes.c_void_p,
                                ctypes.POINTER(ctypes.c_int)]
@@ -129,6 +133,16 @@ class Kernels:
             out = np.empty(n, self.out_dtype(op, dtype))
         flags, err = self._run(fn, list(inputs) + [out])
         return out, flags, err
+
+    def call_int64_uint64(self, op, a, b):
+        """Mixed int64/uint64 comparison loop; a, b in either order."""
+        fn = self.lib.pel_kernel_int64_uint64(self.ops[op],
+                                              int(a.dtype == np.uint64))
+        if not fn:
+            raise KeyError(op)
+        out = np.empty(max(a.shape[0], b.shape[0]), bool)
+        flags, _ = self._run(fn, [a, b, out])
+        return out, flags
 
     def cast(self, a, to, out=None):
         fn = self.lib.pel_cast_kernel(DTYPES[a.dtype], DTYPES[np.dtype(to)])

@@ -201,6 +201,21 @@ def test_features_string():
     assert kernel_harness.load("scalar").features() == "scalar-libm"
 
 
+@pytest.mark.parametrize("op", ["equal", "not_equal", "less", "less_equal",
+                                "greater", "greater_equal"])
+def test_int64_uint64_comparisons_exact(op):
+    """NumPy's qQ->? / Qq->? loops: no rounding through float64."""
+    q = np.array([-1, 0, 1, 2 ** 53 + 1, 2 ** 63 - 1, -2 ** 63, 5, 7], np.int64)
+    u = np.array([2 ** 64 - 1, 0, 1, 2 ** 53, 2 ** 63 - 1, 0, 2 ** 63, 7],
+                 np.uint64)
+    qq, uu = [a.ravel() for a in np.meshgrid(q, u)]
+    for a, b in ((qq, uu), (uu, qq)):
+        got, flags = K.call_int64_uint64(op, a, b)
+        assert (got == kc.ufunc(op)(a, b)).all()
+        assert flags == 0
+    assert not K.lib.pel_kernel_int64_uint64(K.ops["add"], 0)
+
+
 def ulp_report():
     """Max ULP distance to NumPy per transcendental loop and SIMD variant."""
     rows = []

@@ -76,6 +76,12 @@ pel_loop_fn pel_cast_kernel(pel_dtype from, pel_dtype to);
 /* Size in bytes of one element of t. */
 int pel_dtype_size(pel_dtype t);
 
+/* NumPy compares int64 with uint64 exactly (loops "qQ->?" and "Qq->?")
+ * instead of promoting both to float64. The loop for op (equal, not_equal,
+ * less, less_equal, greater, greater_equal) with inputs (int64, uint64), or
+ * (uint64, int64) if uint64_first; output bool. NULL for other ops. */
+pel_loop_fn pel_kernel_int64_uint64(pel_op op, int uint64_first);
+
 /* Errors a loop reports besides floating-point flags (which it raises with
  * feraiseexcept, for the binding to turn into np.errstate warnings).
  * A loop that meets such an error writes a placeholder (0) for that element,

@@ -9,6 +9,7 @@
  * list is expanded twice: once to define the loops, once to fill the table.
  */
 #include <fenv.h>
+#include <stddef.h>
 
 #include "kernels/dtypes.h"
 #include "kernels/loop_gen.h"
@@ -180,3 +181,39 @@ const pel_loop_entry pel_exact_loops[PEL_NOPS][PEL_NDTYPES] = {
     PEL_FLOAT_TYPES(PEL_REG_FLOAT)
     PEL_COMPLEX_TYPES(PEL_REG_COMPLEX)
 };
+
+/* ---- exact int64 <-> uint64 comparisons ---------------------------------
+ * A negative int64 is below every uint64; otherwise compare as uint64.
+ * X(op, expression in terms of the signed value s, unsigned value u, and
+ * whether the signed operand is on the left). */
+#define PEL_MIXED_CMPS(X)                                                  \
+    X(equal, s >= 0 && (uint64_t)s == u)                                   \
+    X(not_equal, s < 0 || (uint64_t)s != u)                                \
+    X(less, left ? (s < 0 || (uint64_t)s < u) : (s >= 0 && u < (uint64_t)s)) \
+    X(less_equal,                                                          \
+      left ? (s < 0 || (uint64_t)s <= u) : (s >= 0 && u <= (uint64_t)s))   \
+    X(greater, left ? (s >= 0 && (uint64_t)s > u) : (s < 0 || u > (uint64_t)s)) \
+    X(greater_equal,                                                       \
+      left ? (s >= 0 && (uint64_t)s >= u) : (s < 0 || u >= (uint64_t)s))
+
+#define PEL_MIXED_DEF(op, expr)                                            \
+    static inline pel_bool pel_##op##_qQ(int64_t s, uint64_t u)            \
+    { const int left = 1; (void)left; return (pel_bool)(expr); }           \
+    static inline pel_bool pel_##op##_Qq(uint64_t u, int64_t s)            \
+    { const int left = 0; (void)left; return (pel_bool)(expr); }           \
+    PEL_LOOP2(loop_##op##_qQ, int64_t, uint64_t, pel_bool, pel_##op##_qQ)  \
+    PEL_LOOP2(loop_##op##_Qq, uint64_t, int64_t, pel_bool, pel_##op##_Qq)
+PEL_MIXED_CMPS(PEL_MIXED_DEF)
+
+pel_loop_fn pel_kernel_int64_uint64(pel_op op, int uint64_first)
+{
+    switch (op) {
+#define PEL_MIXED_CASE(name, expr)                                         \
+    case PEL_OP_##name:                                                    \
+        return uint64_first ? loop_##name##_Qq : loop_##name##_qQ;
+        PEL_MIXED_CMPS(PEL_MIXED_CASE)
+#undef PEL_MIXED_CASE
+    default:
+        return NULL;
+    }
+}
