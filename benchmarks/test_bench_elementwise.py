@@ -7,10 +7,23 @@
 Run: PYTHONPATH=python python -m pytest benchmarks/test_bench_elementwise.py
 --benchmark-only. Ratios: median(pelx) / median(numpy) per group.
 """
+import contextlib
+
 import numpy as np
 import pytest
 
 import pelx
+
+# "pelx-1thread" separates the kernels' speed from the pool's.
+LIBS = ["numpy", "pelx", "pelx-1thread"]
+
+
+def _setup(lib):
+    if lib == "numpy":
+        return np, contextlib.nullcontext()
+    if lib == "pelx-1thread":
+        return pelx, pelx.threads(1)
+    return pelx, contextlib.nullcontext()
 
 LARGE = 2 ** 24
 SMALL = 1000
@@ -32,21 +45,23 @@ def _check(res, ref):
     np.testing.assert_array_max_ulp(res, ref, maxulp=4)
 
 
-@pytest.mark.parametrize("lib", ["numpy", "pelx"])
+@pytest.mark.parametrize("lib", LIBS)
 @pytest.mark.benchmark(group="add 2**24 float64 (memory-bound)")
 def test_add_large(benchmark, large, lib):
     a, b, out = large
-    mod = np if lib == "numpy" else pelx
-    benchmark(mod.add, a, b, out=out)
+    mod, ctx = _setup(lib)
+    with ctx:
+        benchmark(mod.add, a, b, out=out)
     _check(out, a + b)
 
 
-@pytest.mark.parametrize("lib", ["numpy", "pelx"])
+@pytest.mark.parametrize("lib", LIBS)
 @pytest.mark.benchmark(group="sin 2**24 float64 (compute-bound)")
 def test_sin_large(benchmark, large, lib):
     a, _, out = large
-    mod = np if lib == "numpy" else pelx
-    benchmark(mod.sin, a, out=out)
+    mod, ctx = _setup(lib)
+    with ctx:
+        benchmark(mod.sin, a, out=out)
     _check(out, np.sin(a))
 
 

@@ -26,6 +26,7 @@ def _outcome(fn, mod):
     lambda m: m.add(A, A, casting="bogus"),               # casting name
     lambda m: m.add(A, 1, dtype=np.int64),                # input casting
     lambda m: m.add(A, A, dtype="not a dtype"),           # dtype name
+    lambda m: m.add(A, A, dtype=[("f", "f8")]),           # struct dtype
     lambda m: m.add(A, A, order="Q"),                     # order
     lambda m: m.bitwise_and(A, A),                        # no loop
     lambda m: m.invert(A),                                # no loop

@@ -246,3 +246,13 @@ def test_float16_inputs_follow_numpy_half_loops():
         exp, _ = numpy_call(name, *args)
         res, _ = pelx_call(name, *args)
         assert_same(res, exp, "exact")
+
+
+def test_out_aliasing_input_with_other_itemsize():
+    # bool output written over the bytes of its own float input
+    def run(mod):
+        buf = np.arange(64, dtype=np.float64) - 30
+        out = buf.view(np.bool_)[:64]
+        mod.less(buf, 0.5, out=out)
+        return buf.view(np.uint8).copy()
+    np.testing.assert_array_equal(run(pelx), run(np))

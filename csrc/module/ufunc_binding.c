@@ -3,10 +3,11 @@
  *
  *   ufunc_call(op, out, where, casting, order, dtype, *inputs)
  *       Entry point of every pelx elementwise function. Calls whose inputs
- *       are ndarrays of one dtype, all contiguous in the same order and of
- *       one shape (0-d inputs broadcast), with default keywords, run here
- *       directly on the data pointers (no NpyIter: the small-array
- *       overhead stays below NumPy's own). Everything else goes to the
+ *       are ndarrays of one dtype (plus at most one Python float or int),
+ *       all contiguous in the same order and of one shape (0-d inputs
+ *       broadcast), with default keywords, run here directly on the data
+ *       pointers (no NpyIter: the small-array overhead stays close to
+ *       NumPy's own). Everything else goes to the
  *       Python function registered as the general path (pelx._ufuncs),
  *       which resolves dtypes with NumPy and calls ufunc_exec.
  *   ufunc_exec(op, loop_dtype, inputs, out, where, order)
@@ -299,11 +300,13 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
         if (!(all_c ? PyArray_IS_C_CONTIGUOUS(out)
                     : PyArray_IS_F_CONTIGUOUS(out)))
             return Py_NotImplemented;
-        /* Elementwise in place (out is an input, same layout) is safe; any
-         * other overlap needs NpyIter's copy. */
+        /* Elementwise in place (out is an input: same start, same element
+         * size, same layout) is safe; any other overlap needs NpyIter's
+         * copy. */
         for (int i = 0; i < nin; i++)
             if (in[i] && ranges_overlap(in[i], out) &&
                 !(PyArray_BYTES(in[i]) == PyArray_BYTES(out) &&
+                  PyArray_ITEMSIZE(in[i]) == PyArray_ITEMSIZE(out) &&
                   PyArray_NDIM(in[i]) != 0))
                 return Py_NotImplemented;
         Py_INCREF(out);

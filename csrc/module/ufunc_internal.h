@@ -33,8 +33,10 @@ pel_dtype pelx_input_dtype(pel_op op, pel_dtype t, int i);
  * pelx_run_for (>= n when the job should run inline). */
 int64_t pelx_ufunc_grain(pel_op op, int64_t n, int64_t bytes_per_elem);
 
-/* Runs a job whose chunks call `loop`, turning pelx_run_for's results into
- * Python exceptions (0 done, -1 exception set). */
+/* Runs a job through pelx_run_for with op's name for FP warnings and
+ * turns kernel error codes into Python exceptions. Returns 0 done, -1
+ * exception set, or PELX_CHUNK_EITER (no exception set: the caller has the
+ * iterator's message). */
 int pelx_ufunc_run(pel_op op, int64_t n, int64_t grain, pel_for_fn fn,
                    void *ctx, int max_threads);
 

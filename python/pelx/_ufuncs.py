@@ -116,7 +116,7 @@ class _Spec:
 
 
 _SPECS = {}          # op index -> _Spec
-_LOOP_CACHE = {}     # (op, input dtypes/types, out dtype, dtype, casting) -> loop dtypes
+_LOOP_CACHE = {}     # (op, input dtypes/types, out dtype, dtype, casting) -> plan
 _LOOP_CACHE_MAX = 4096
 _DTYPE_BY_NUM = {np.dtype(c).num: np.dtype(c) for c in np.typecodes["All"]}
 _PY_SCALARS = (int, float, complex)
@@ -141,26 +141,20 @@ def _unsupported(spec, loop):
         f"numpy.{spec.ufunc.__name__}; pelx supports {_SUPPORTED}")
 
 
-def _resolve(spec, key, dtypes, out_dtype, dtype, casting):
-    """NumPy's loop dtypes for these operands (cached)."""
-    loop = _LOOP_CACHE.get(key)
-    if loop is None:
-        kw = {"casting": casting}
-        if dtype is not None:
-            kw["signature"] = (None,) * spec.nin + (np.dtype(dtype),)
-        if casting in ("no", "equiv") and any(map(_is_py_type, dtypes)):
-            # NumPy 2.x's resolve_dtypes crashes where it should refuse a
-            # Python scalar under these rules; a zero-size call of the
-            # ufunc raises NumPy's error instead.
-            spec.ufunc(*(d(0) if _is_py_type(d) else np.empty(0, d)
-                         for d in dtypes),
-                       out=None if out_dtype is None else
-                       np.empty(0, out_dtype), **kw)
-        loop = spec.ufunc.resolve_dtypes(tuple(dtypes) + (out_dtype,), **kw)
-        if len(_LOOP_CACHE) >= _LOOP_CACHE_MAX:
-            _LOOP_CACHE.clear()
-        _LOOP_CACHE[key] = loop
-    return loop
+def _resolve(spec, dtypes, out_dtype, dtype, casting):
+    """NumPy's loop dtypes for these operands (raises NumPy's errors)."""
+    kw = {"casting": casting}
+    if dtype is not None:
+        kw["signature"] = (None,) * spec.nin + (dtype,)
+    if casting in ("no", "equiv") and any(map(_is_py_type, dtypes)):
+        # NumPy 2.x's resolve_dtypes crashes where it should refuse a
+        # Python scalar under these rules; a zero-size call of the ufunc
+        # raises NumPy's error instead.
+        spec.ufunc(*(d(0) if _is_py_type(d) else np.empty(0, d)
+                     for d in dtypes),
+                   out=None if out_dtype is None else np.empty(0, out_dtype),
+                   **kw)
+    return spec.ufunc.resolve_dtypes(tuple(dtypes) + (out_dtype,), **kw)
 
 
 def _check_out(out):
@@ -197,11 +191,44 @@ def _as_loop_scalar(x, dt):
     return np.asarray(x, dtype=dt)
 
 
+# How the general path runs one resolved call (cached per key):
+_PLAN_RUN, _PLAN_HALF, _PLAN_MIXED = 0, 1, 2
+
+
+def _plan(spec, key, dtypes, out_dtype, dtype, casting):
+    """(kind, NumPy's loop dtypes, pelx loop dtype) for these operands."""
+    plan = _LOOP_CACHE.get(key)
+    if plan is not None:
+        return plan
+    loop = _resolve(spec, dtypes, out_dtype, dtype, casting)
+    loop_dt = loop[0]
+    kind = _PLAN_RUN
+    if any(d != loop_dt for d in loop[1:spec.nin]):
+        if spec.name not in _COMPARISONS:
+            raise _unsupported(spec, loop)
+        kind = _PLAN_MIXED
+    else:
+        out_dt = loop[spec.nin]
+        if loop_dt == _F16:
+            # float16: NumPy's half loops compute in float32 and round the
+            # result to half; the float32 loop plus a cast does the same.
+            kind, loop_dt = _PLAN_HALF, _F32
+            out_dt = _F32 if out_dt == _F16 else out_dt
+        if not _has_loop(spec.op, loop_dt, out_dt):
+            raise _unsupported(spec, loop)
+    plan = (kind, loop, loop_dt)
+    if len(_LOOP_CACHE) >= _LOOP_CACHE_MAX:
+        _LOOP_CACHE.clear()
+    _LOOP_CACHE[key] = plan
+    return plan
+
+
 def _general(op, inputs, out, where, casting, order, dtype):
     """Everything the C fast path does not take: any array_like, Python
     scalars, broadcasting, casting, out=/where=/dtype=/order=."""
     spec = _SPECS[op]
-    out = _check_out(out)
+    if out is not None:
+        out = _check_out(out)
     if casting not in _CASTINGS:
         raise ValueError(
             "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or "
@@ -210,7 +237,7 @@ def _general(op, inputs, out, where, casting, order, dtype):
     dtypes = []
     for x in inputs:
         t = type(x)
-        if t in _PY_SCALARS:
+        if t is float or t is int or t is complex:
             dtypes.append(t)
             arrays.append(x)
         else:
@@ -218,23 +245,18 @@ def _general(op, inputs, out, where, casting, order, dtype):
             dtypes.append(a.dtype)
             arrays.append(a)
     out_dtype = None if out is None else out.dtype
-    key = (op, *dtypes, out_dtype, dtype, casting)
-    loop = _resolve(spec, key, dtypes, out_dtype, dtype, casting)
-    where = _check_where(where, out)
-    loop_dt = loop[0]
-    if any(d != loop_dt for d in loop[1:spec.nin]):
-        if spec.name in _COMPARISONS:
-            return _mixed_sign_compare(spec, arrays, loop, out, where, order)
-        raise _unsupported(spec, loop)
-    out_dt = loop[spec.nin]
-    if loop_dt == _F16:
-        # float16: NumPy's half loops compute in float32 and round the
-        # result to half; the float32 loop plus a cast does the same.
-        loop_dt = _F32
-        out_dt = _F32 if out_dt == _F16 else out_dt
-    if not _has_loop(op, loop_dt, out_dt):
-        raise _unsupported(spec, loop)
-    if loop_dt is not loop[0] and out is None and loop[spec.nin] == _F16:
+    if dtype is not None:
+        dtype = np.dtype(dtype)  # hashable, and NumPy's error if invalid
+    kind, loop, loop_dt = _plan(spec, (op, *dtypes, out_dtype, dtype,
+                                       casting),
+                                dtypes, out_dtype, dtype, casting)
+    where = None if where is True else _check_where(where, out)
+    if kind == _PLAN_RUN:
+        return _exec_converted(spec, arrays, dtypes, loop_dt, out, where,
+                               order, loop_dt)
+    if kind == _PLAN_MIXED:
+        return _mixed_sign_compare(spec, arrays, loop, out, where, order)
+    if out is None and loop[spec.nin] == _F16:
         out = np.empty(np.broadcast_shapes(*(np.shape(a) for a in arrays)),
                        _F16)
         res = _exec_converted(spec, arrays, dtypes, loop[0], out, where,
