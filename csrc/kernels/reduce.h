@@ -25,7 +25,10 @@
  *     rc = pel_parallel_for(j.ntasks, j.grain, pel_red_job_task, &j, opts);
  *     if (rc == 0) pel_red_job_finish(&j);
  *     pel_red_job_free(&j);
- * or simply pel_red_run(kernel, &view, out, aux, opts).
+ * or simply pel_red_run(kernel, &view, out, aux, opts). Code in csrc/module
+ * runs the job through pelx_run_for(j.ntasks, j.grain, pel_red_job_task,
+ * &j, ...) instead (GIL release, Ctrl-C, FP flags), as reduce_binding.c does.
+ * Called from inside another job's chunk, the job runs inline (pel.h).
  */
 #ifndef PEL_REDUCE_H
 #define PEL_REDUCE_H

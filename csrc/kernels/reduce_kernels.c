@@ -229,24 +229,177 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
 #define TAKE_NANMAX(S, v, r) (GT_##S(v, r) || NAN_##S(r))
 #define TAKE_NANMIN(S, v, r) (LT_##S(v, r) || NAN_##S(r))
 
-#define MINMAX_DEF(NAME, S, TAKE)                                           \
+/* LANE_*(S, c, a): the new lane best after candidate c, for the vectorized
+ * lanes of real types, written so that gcc emits max/min or compare+blend
+ * instructions: max/min ignore NaN here (maxpd semantics) and the lanes
+ * track NaNs on the side; nanmax/nanmin replace a NaN lane best. */
+#define LANE_MAX(S, c, a) (GT_##S(c, a) ? (c) : (a))
+#define LANE_MIN(S, c, a) (LT_##S(c, a) ? (c) : (a))
+#define LANE_NANMAX(S, c, a) ((GT_##S(c, a) | NAN_##S(a)) ? (c) : (a))
+#define LANE_NANMIN(S, c, a) ((LT_##S(c, a) | NAN_##S(a)) ? (c) : (a))
+/* real types get the 8-lane loop; complex ones the plain TAKE loop */
+#define LANES_b 1
+#define LANES_i8 1
+#define LANES_u8 1
+#define LANES_i16 1
+#define LANES_u16 1
+#define LANES_i32 1
+#define LANES_u32 1
+#define LANES_i64 1
+#define LANES_u64 1
+#define LANES_f32 1
+#define LANES_f64 1
+#define LANES_c64 0
+#define LANES_c128 0
+
+/* Explicit 16-byte vectors (GCC vector extensions; compiled to whatever the
+ * target has, SSE2 at least) for float min/max: the compare-and-blend loop
+ * with NaNs tracked on the side does not auto-vectorize.
+ * MODE: 0 max, 1 min (NaN propagates: returns NaN if any), 2 nanmax,
+ * 3 nanmin (NaN lanes replaced). Sets *r to the result of x[0..n), n >= W. */
+#define VEC_MINMAX_DEF(S, IT, W)                                            \
+    typedef T_##S vec_##S __attribute__((vector_size(16), aligned(4)));     \
+    typedef IT ivec_##S __attribute__((vector_size(16)));                   \
+    static inline vec_##S vload_##S(const T_##S *x) {                       \
+        vec_##S v;                                                          \
+        memcpy(&v, x, sizeof v);                                            \
+        return v;                                                           \
+    }                                                                       \
+    static inline vec_##S vblend_##S(ivec_##S m, vec_##S a, vec_##S b) {    \
+        return (vec_##S)((m & (ivec_##S)a) | (~m & (ivec_##S)b));           \
+    }                                                                       \
+    static inline __attribute__((always_inline)) int64_t                    \
+    vec_minmax_##S(const T_##S *x, int64_t n, int mode,                     \
+                                  T_##S *r) {                               \
+        /* 4 accumulators: the compare+blend chain has ~5 cycles latency */ \
+        vec_##S a[4];                                                       \
+        a[0] = a[1] = a[2] = a[3] = vload_##S(x);                           \
+        ivec_##S nanm = a[0] != a[0];                                       \
+        int64_t i = W;                                                      \
+        for (; i + 4 * W <= n; i += 4 * W)                                  \
+            for (int u = 0; u < 4; u++) {                                   \
+                vec_##S c = vload_##S(x + i + u * W);                       \
+                ivec_##S t;                                                 \
+                if (mode == 0) t = c > a[u];                                \
+                else if (mode == 1) t = c < a[u];                           \
+                else if (mode == 2) t = (c > a[u]) | (a[u] != a[u]);        \
+                else t = (c < a[u]) | (a[u] != a[u]);                       \
+                a[u] = vblend_##S(t, c, a[u]);                              \
+                if (mode < 2) nanm |= c != c;                               \
+            }                                                               \
+        T_##S best = a[0][0];                                               \
+        for (int j = 0; j < W; j++) {                                       \
+            for (int u = 0; u < 4; u++) {                                   \
+                T_##S c = a[u][j];                                          \
+                int take = mode == 0 ? (GT_##S(c, best) || NAN_##S(c))      \
+                         : mode == 1 ? (LT_##S(c, best) || NAN_##S(c))      \
+                         : mode == 2 ? (GT_##S(c, best) || NAN_##S(best))   \
+                                     : (LT_##S(c, best) || NAN_##S(best));  \
+                if (take && !(mode < 2 && NAN_##S(best))) best = c;         \
+            }                                                               \
+            if (mode < 2 && nanm[j]) best = (T_##S)NAN;                     \
+        }                                                                   \
+        *r = best;                                                          \
+        return i;                                                           \
+    }                                                                       \
+    /* First i in [0, n) with x[i] == v (or x[i] NaN when v is NaN);     \
+     * n if none. Blocks of 4 vectors are tested at once. */              \
+    static inline int64_t vec_find_##S(const T_##S *x, int64_t n, T_##S v) { \
+        int isnan_ = v != v;                                                \
+        vec_##S vv;                                                         \
+        for (int j = 0; j < W; j++) vv[j] = v;                              \
+        int64_t i = 0;                                                      \
+        for (; i + 4 * W <= n; i += 4 * W) {                                \
+            ivec_##S m = {0};                                               \
+            for (int u = 0; u < 4; u++) {                                   \
+                vec_##S c = vload_##S(x + i + u * W);                       \
+                m |= isnan_ ? (c != c) : (c == vv);                         \
+            }                                                               \
+            int any = 0;                                                    \
+            for (int j = 0; j < W; j++) any |= m[j] != 0;                   \
+            if (any) break;                                                 \
+        }                                                                   \
+        for (; i < n; i++)                                                  \
+            if (isnan_ ? x[i] != x[i] : x[i] == v) return i;                \
+        return n;                                                           \
+    }
+VEC_MINMAX_DEF(f64, int64_t, 2)
+VEC_MINMAX_DEF(f32, int32_t, 4)
+/* vec_minmax for float types, else nothing (the lane loop runs) */
+#define VEC_MODE_TAKE_MAX 0
+#define VEC_MODE_TAKE_MIN 1
+#define VEC_MODE_TAKE_NANMAX 2
+#define VEC_MODE_TAKE_NANMIN 3
+static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
+    (void)x, (void)n, (void)mode, (void)r;
+    return 1;
+}
+#define VEC_f32 1
+#define VEC_f64 1
+#define VEC_FN_f32(x, n, mode, r) vec_minmax_f32((const float *)(x), n, mode, r)
+#define VEC_FIND_f32(x, n, v) vec_find_f32((const float *)(x), n, v)
+#define VEC_FIND_f64(x, n, v) vec_find_f64((const double *)(x), n, v)
+#define VEC_FN_f64(x, n, mode, r) vec_minmax_f64((const double *)(x), n, mode, r)
+#define VEC_b 0
+#define VEC_i8 0
+#define VEC_u8 0
+#define VEC_i16 0
+#define VEC_u16 0
+#define VEC_i32 0
+#define VEC_u32 0
+#define VEC_i64 0
+#define VEC_u64 0
+#define VEC_c64 0
+#define VEC_c128 0
+#define VEC_FN_b(x, n, mode, r) vec_none(x, n, mode, r)
+#define VEC_FIND_NONE(x, n, v) ((void)(x), (void)(v), (int64_t)(n))
+#define VEC_FIND_b VEC_FIND_NONE
+#define VEC_FIND_i8 VEC_FIND_NONE
+#define VEC_FIND_u8 VEC_FIND_NONE
+#define VEC_FIND_i16 VEC_FIND_NONE
+#define VEC_FIND_u16 VEC_FIND_NONE
+#define VEC_FIND_i32 VEC_FIND_NONE
+#define VEC_FIND_u32 VEC_FIND_NONE
+#define VEC_FIND_i64 VEC_FIND_NONE
+#define VEC_FIND_u64 VEC_FIND_NONE
+#define VEC_FIND_c64 VEC_FIND_NONE
+#define VEC_FIND_c128 VEC_FIND_NONE
+#define VEC_FN_i8 VEC_FN_b
+#define VEC_FN_u8 VEC_FN_b
+#define VEC_FN_i16 VEC_FN_b
+#define VEC_FN_u16 VEC_FN_b
+#define VEC_FN_i32 VEC_FN_b
+#define VEC_FN_u32 VEC_FN_b
+#define VEC_FN_i64 VEC_FN_b
+#define VEC_FN_u64 VEC_FN_b
+#define VEC_FN_c64 VEC_FN_b
+#define VEC_FN_c128 VEC_FN_b
+
+#define MINMAX_DEF(NAME, S, TAKE, LANE, TRACK_NAN)                          \
     static T_##S NAME##_seg(const char *p, int64_t n, int64_t s) {          \
         T_##S r = *(const T_##S *)p;                                        \
         int64_t i = 1;                                                      \
-        if (s == (int64_t)sizeof(T_##S) && n >= 16) {                      \
-            /* 8 independent lanes: compare + blend, vectorizable */       \
+        if (VEC_##S && s == (int64_t)sizeof(T_##S) && n >= 64) {            \
+            i = VEC_FN_##S((const void *)p, n, VEC_MODE_##TAKE, &r);        \
+        } else if (LANES_##S && s == (int64_t)sizeof(T_##S) && n >= 16) {   \
             const T_##S *x = (const T_##S *)p;                              \
-            T_##S a[8];                                                     \
-            const int64_t nb = n / 8;            \
-            for (int j = 0; j < 8; j++) a[j] = x[j];                        \
+            T_##S a[8], nan_[8];                                            \
+            const int64_t nb = n / 8;                                       \
+            for (int j = 0; j < 8; j++) {                                   \
+                a[j] = x[j];                                                \
+                nan_[j] = 0;                                                \
+            }                                                               \
             for (int64_t bk = 1; bk < nb; bk++)                             \
                 for (int j = 0; j < 8; j++) {                               \
                     T_##S c = x[bk * 8 + j];                                \
-                    a[j] = TAKE(S, c, a[j]) ? c : a[j];                     \
+                    a[j] = LANE(S, c, a[j]);                                \
+                    if (TRACK_NAN) nan_[j] = NAN_##S(c) ? c : nan_[j];      \
                 }                                                           \
             i = nb * 8;                                                     \
             r = a[0];                                                       \
             for (int j = 1; j < 8; j++) r = TAKE(S, a[j], r) ? a[j] : r;    \
+            for (int j = 0; j < 8; j++)                                     \
+                if (TRACK_NAN && NAN_##S(nan_[j])) r = nan_[j];             \
         }                                                                   \
         for (; i < n; i++) {                                                \
             T_##S c = *(const T_##S *)(p + i * s);                          \
@@ -315,14 +468,26 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
         (void)aux;                                                          \
         T_##S best = MM##_flat(base, v, b, e);                              \
         int isnan_ = NAN_##S(best) ? 1 : 0;                                 \
-        int64_t k = b;                                                      \
-        for (; k < e; k++) {                                                \
-            T_##S x = *(const T_##S *)red_at(base, v, k);                   \
-            if (isnan_ ? NAN_##S(x) : EQ_##S(x, best)) break;               \
+        int64_t K0 = v->red_shape[1], s = v->red_strides[1], found = b;     \
+        for (int64_t k = b; k < e;) { /* one inner row at a time */         \
+            int64_t n = K0 - k % K0;                                        \
+            if (n > e - k) n = e - k;                                       \
+            const char *q = red_at(base, v, k);                             \
+            int64_t i = 0;                                                  \
+            if (VEC_##S && s == (int64_t)sizeof(T_##S)) {                   \
+                i = VEC_FIND_##S(q, n, best);                               \
+            } else if (isnan_) {                                            \
+                while (i < n && !NAN_##S(*(const T_##S *)(q + i * s))) i++; \
+            } else {                                                        \
+                while (i < n && !EQ_##S(*(const T_##S *)(q + i * s), best)) \
+                    i++;                                                    \
+            }                                                               \
+            if (i < n) { found = k + i; break; }                            \
+            k += n;                                                         \
         }                                                                   \
         NAME##_part *p = (NAME##_part *)partial;                            \
         p->v = best;                                                        \
-        p->i = k < e ? k : b; /* k < e always: best is an element */       \
+        p->i = found; /* always set: best is one of the elements */        \
     }                                                                       \
     static void NAME##_cols(const char *base, int64_t cs, int64_t w,        \
                             const pel_red_view *v, int64_t b, int64_t e,    \
@@ -407,13 +572,13 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
 #define DEF_DOT(S) DOT_DEF(dot_##S##_##S, S, NOCONJ)
 #define DEF_VDOT(S) DOT_DEF(vdot_##S##_##S, S, CONJ_##S)
 #define DEF_MINMAX(S, IGNORED)                                                    \
-    MINMAX_DEF(max_##S##_##S, S, TAKE_MAX)                                  \
-    MINMAX_DEF(min_##S##_##S, S, TAKE_MIN)                                  \
+    MINMAX_DEF(max_##S##_##S, S, TAKE_MAX, LANE_MAX, 1)                     \
+    MINMAX_DEF(min_##S##_##S, S, TAKE_MIN, LANE_MIN, 1)                     \
     ARG_DEF(argmax_##S##_##S, S, max_##S##_##S, TAKE_MAX)                   \
     ARG_DEF(argmin_##S##_##S, S, min_##S##_##S, TAKE_MIN)
 #define DEF_NANMINMAX(S)                                                    \
-    MINMAX_DEF(nanmax_##S##_##S, S, TAKE_NANMAX)                            \
-    MINMAX_DEF(nanmin_##S##_##S, S, TAKE_NANMIN)
+    MINMAX_DEF(nanmax_##S##_##S, S, TAKE_NANMAX, LANE_NANMAX, 0)            \
+    MINMAX_DEF(nanmin_##S##_##S, S, TAKE_NANMIN, LANE_NANMIN, 0)
 
 SUMPROD_PAIRS(DEF_SUM)
 SUMPROD_PAIRS(DEF_PROD)
