@@ -97,4 +97,7 @@ def pelx_config(pelx) -> dict:
     for attr in ("get_num_threads", "detect_number_of_cores"):
         fn = getattr(pelx, attr, None)
         config[attr] = int(fn()) if fn is not None else None
+    # The SIMD variants the kernel table picked at import, where reported.
+    features = getattr(getattr(pelx, "_core", None), "kernels_features", None)
+    config["kernels_features"] = str(features()) if features is not None else None
     return config
