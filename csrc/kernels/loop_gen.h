@@ -13,9 +13,15 @@
 
 #include <stdint.h>
 
+/* Attributes put on every generated loop; empty unless a file defines it
+ * around a group of instantiations (loops.c: FMA clones for complex). */
+#ifndef PEL_LOOP_ATTR
+#define PEL_LOOP_ATTR
+#endif
+
 /* fname(x) -> To, one input of type T0. */
 #define PEL_LOOP1(fname, T0, To, f)                                        \
-    static void fname(char **args, const intptr_t *dims,                   \
+    PEL_LOOP_ATTR static void fname(char **args, const intptr_t *dims,     \
                       const intptr_t *steps, void *data)                   \
     {                                                                      \
         (void)data;                                                        \
@@ -35,7 +41,7 @@
 
 /* fname(x, y) -> To. */
 #define PEL_LOOP2(fname, T0, T1, To, f)                                    \
-    static void fname(char **args, const intptr_t *dims,                   \
+    PEL_LOOP_ATTR static void fname(char **args, const intptr_t *dims,     \
                       const intptr_t *steps, void *data)                   \
     {                                                                      \
         (void)data;                                                        \
@@ -73,7 +79,7 @@
 /* fname(x, y, w) -> To (clip, where). Contiguous path when all steps are
  * element sizes, or when the last two inputs are scalars (clip bounds). */
 #define PEL_LOOP3(fname, T0, T1, T2, To, f)                                \
-    static void fname(char **args, const intptr_t *dims,                   \
+    PEL_LOOP_ATTR static void fname(char **args, const intptr_t *dims,     \
                       const intptr_t *steps, void *data)                   \
     {                                                                      \
         (void)data;                                                        \
