@@ -1,4 +1,5 @@
 """One compiled program shared by many threads; memory stays block-sized."""
+import os
 import subprocess
 import sys
 import textwrap
@@ -112,6 +113,8 @@ def _peak_extra(call):
     return extra, inputs
 
 
+@pytest.mark.skipif("asan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="AddressSanitizer's allocator changes RSS")
 def test_peak_memory_of_a_times_b_plus_c_under_1_percent():
     # Peak RSS (ru_maxrss) of a fresh process whose inputs and output are
     # already resident: any temporary the call allocates shows up.
@@ -120,3 +123,26 @@ def test_peak_memory_of_a_times_b_plus_c_under_1_percent():
     # the measurement does see an input-sized temporary (NumPy's a*b):
     numpy_extra, _ = _peak_extra("np.add(a * b, c, out=out)")
     assert numpy_extra > inputs / 4
+
+
+CTRL_C_SCRIPT = textwrap.dedent("""
+    import os, signal, threading, time
+    import numpy as np
+    import pelx
+    a = np.linspace(0, 1, 1 << 23)
+    ex = "+".join(["sin(a + %d) * cos(a - %d)" % (k, k) for k in range(40)])
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    t = time.monotonic()
+    try:
+        pelx.evaluate(ex)
+        print("finished")
+    except KeyboardInterrupt:
+        print("interrupted", time.monotonic() - t)
+""")
+
+
+def test_ctrl_c_interrupts_a_long_evaluation():
+    res = subprocess.run([sys.executable, "-c", CTRL_C_SCRIPT],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("interrupted"), res.stdout

@@ -1,6 +1,8 @@
 /* vm_extra_loops.c — see vm_extra_loops.h. */
 #include "vm/vm_extra_loops.h"
 
+#include <complex.h>
+#include <stdint.h>
 #include <string.h>
 
 #define WHERE(N)                                                            \
@@ -61,4 +63,82 @@ pel_loop_fn pel_vm_imag_loop(int n) {
 }
 pel_loop_fn pel_vm_complex_loop(int n) {
     return n == 4 ? complex_4 : n == 8 ? complex_8 : NULL;
+}
+
+/* ---- float16 conversions ------------------------------------------------
+ * _Float16 (GCC, x86-64 SSE2) converts with IEEE round-to-nearest-even. */
+typedef unsigned char hbool;
+typedef float complex hcfloat;
+typedef double complex hcdouble;
+
+#define HALF_CASTS(N, T)                                                    \
+    static void to_half_##N(char **a, const intptr_t *d, const intptr_t *s, \
+                            void *data) {                                   \
+        (void)data;                                                         \
+        for (intptr_t i = 0; i < d[0]; i++)                                 \
+            *(_Float16 *)(a[1] + i * s[1]) =                                \
+                (_Float16)(*(const T *)(a[0] + i * s[0]));                  \
+    }                                                                       \
+    static void from_half_##N(char **a, const intptr_t *d,                  \
+                              const intptr_t *s, void *data) {              \
+        (void)data;                                                         \
+        for (intptr_t i = 0; i < d[0]; i++)                                 \
+            *(T *)(a[1] + i * s[1]) =                                       \
+                (T)(*(const _Float16 *)(a[0] + i * s[0]));                  \
+    }
+HALF_CASTS(i8, int8_t) HALF_CASTS(u8, uint8_t) HALF_CASTS(i16, int16_t)
+HALF_CASTS(u16, uint16_t) HALF_CASTS(i32, int32_t) HALF_CASTS(u32, uint32_t)
+HALF_CASTS(i64, int64_t) HALF_CASTS(u64, uint64_t) HALF_CASTS(f32, float)
+HALF_CASTS(f64, double)
+
+/* bool: to half is 0/1, from half is "!= 0" (NaN is true). */
+static void to_half_b(char **a, const intptr_t *d, const intptr_t *s,
+                      void *data) {
+    (void)data;
+    for (intptr_t i = 0; i < d[0]; i++)
+        *(_Float16 *)(a[1] + i * s[1]) =
+            (_Float16)(*(const hbool *)(a[0] + i * s[0]) != 0);
+}
+static void from_half_b(char **a, const intptr_t *d, const intptr_t *s,
+                        void *data) {
+    (void)data;
+    for (intptr_t i = 0; i < d[0]; i++)
+        *(hbool *)(a[1] + i * s[1]) =
+            *(const _Float16 *)(a[0] + i * s[0]) != 0;
+}
+/* complex: the imaginary part is 0. */
+static void from_half_c8(char **a, const intptr_t *d, const intptr_t *s,
+                         void *data) {
+    (void)data;
+    for (intptr_t i = 0; i < d[0]; i++)
+        *(hcfloat *)(a[1] + i * s[1]) =
+            (float)(*(const _Float16 *)(a[0] + i * s[0]));
+}
+static void from_half_c16(char **a, const intptr_t *d, const intptr_t *s,
+                          void *data) {
+    (void)data;
+    for (intptr_t i = 0; i < d[0]; i++)
+        *(hcdouble *)(a[1] + i * s[1]) =
+            (double)(*(const _Float16 *)(a[0] + i * s[0]));
+}
+
+pel_loop_fn pel_vm_half_cast_loop(int to_half, pel_dtype other) {
+#define PICK(N) return to_half ? to_half_##N : from_half_##N
+    switch (other) {
+    case PEL_BOOL: PICK(b);
+    case PEL_INT8: PICK(i8);
+    case PEL_UINT8: PICK(u8);
+    case PEL_INT16: PICK(i16);
+    case PEL_UINT16: PICK(u16);
+    case PEL_INT32: PICK(i32);
+    case PEL_UINT32: PICK(u32);
+    case PEL_INT64: PICK(i64);
+    case PEL_UINT64: PICK(u64);
+    case PEL_FLOAT32: PICK(f32);
+    case PEL_FLOAT64: PICK(f64);
+    case PEL_COMPLEX64: return to_half ? NULL : from_half_c8;
+    case PEL_COMPLEX128: return to_half ? NULL : from_half_c16;
+    default: return NULL;
+    }
+#undef PICK
 }

@@ -109,8 +109,8 @@ class _Builder:
                          _Value("input", dtype, name=name))
 
     def const(self, value):
-        if isinstance(value, (bool, np.bool_)):
-            value = np.bool_(value)
+        # Python bools stay Python objects (folding follows Python:
+        # True + True == 2) and count as the bool dtype next to arrays.
         if isinstance(value, np.generic):
             key = ("const", value.dtype.str, value.tobytes())
             return self._add(key, _Value("const", value.dtype, const=value))
@@ -141,7 +141,7 @@ class _Builder:
             return v.dtype
         if v.kind == "input":
             return self.types[v.name]
-        return type(v.const)
+        return _BOOL if type(v.const) is bool else type(v.const)
 
     def op(self, name, args, sig):
         args = tuple(self.coerce(a, t) for a, t in zip(args, sig))
@@ -153,7 +153,8 @@ class _Builder:
 
 def _fold(name, consts, python_op):
     """Computes an operation on constants only."""
-    if python_op and all(type(c) in (int, float, complex) for c in consts):
+    if python_op and all(type(c) in (bool, int, float, complex)
+                         for c in consts):
         if name in ("power", "left_shift") and all(type(c) is int
                                                    for c in consts):
             base, exp = consts

@@ -1,0 +1,159 @@
+/* vm_loops.c — see vm_loops.h. */
+#define NO_IMPORT_ARRAY
+#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#define NO_IMPORT_UFUNC
+#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
+#include "module/bindings.h"
+#include "module/vm_loops.h"
+
+#include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+#include <string.h>
+
+#include "kernels/kernels.h"
+#include "vm/vm_extra_loops.h"
+
+/* ---- dtypes ------------------------------------------------------------ */
+
+int pelx_vm_pel_dtype(int typenum) {
+    PyArray_Descr *d = PyArray_DescrFromType(typenum);
+    if (!d) { PyErr_Clear(); return -1; }
+    int size = (int)PyDataType_ELSIZE(d), r = -1;
+    switch (d->kind) {
+    case 'b': r = PEL_BOOL; break;
+    case 'i': r = size == 1 ? PEL_INT8 : size == 2 ? PEL_INT16
+                : size == 4 ? PEL_INT32 : size == 8 ? PEL_INT64 : -1; break;
+    case 'u': r = size == 1 ? PEL_UINT8 : size == 2 ? PEL_UINT16
+                : size == 4 ? PEL_UINT32 : size == 8 ? PEL_UINT64 : -1; break;
+    case 'f': r = size == 4 ? PEL_FLOAT32 : size == 8 ? PEL_FLOAT64 : -1; break;
+    case 'c': r = size == 8 ? PEL_COMPLEX64 : size == 16 ? PEL_COMPLEX128 : -1; break;
+    }
+    Py_DECREF(d);
+    return r;
+}
+
+int pelx_vm_itemsize(int typenum) {
+    PyArray_Descr *d = PyArray_DescrFromType(typenum);
+    if (!d) return -1;
+    int s = (int)PyDataType_ELSIZE(d);
+    Py_DECREF(d);
+    return s;
+}
+
+/* ---- loop resolution ----------------------------------------------------- */
+
+static int resolve_cast(int from, int to, pel_vm_instr *in) {
+    int pf = pelx_vm_pel_dtype(from), pt = pelx_vm_pel_dtype(to);
+    pel_loop_fn f = NULL;
+    if (pf >= 0 && pt >= 0)
+        f = pel_cast_kernel((pel_dtype)pf, (pel_dtype)pt);
+    else if (from == NPY_HALF && pt >= 0)
+        f = pel_vm_half_cast_loop(0, (pel_dtype)pt);
+    else if (to == NPY_HALF && pf >= 0)
+        f = pel_vm_half_cast_loop(1, (pel_dtype)pf);
+    if (!f) {
+        PyErr_Format(PyExc_TypeError,
+                     "pelx: expressions cannot convert type number %d to %d",
+                     from, to);
+        return -1;
+    }
+    in->fn = f;
+    in->data = NULL;
+    return 0;
+}
+
+static int table_op(const char *name) {
+    for (int op = 0; op < PEL_NOPS; op++) {
+        const char *n = pel_kernel_name((pel_op)op);
+        if (n && strcmp(n, name) == 0) return op;
+    }
+    return -1;
+}
+
+/* The kernel table's loop for name over signature sig (typenums of the
+ * inputs, then the output), or NULL. The loop dtype is the first input's,
+ * except for where (its first input is the bool condition). */
+static pel_loop_fn table_loop(const char *name, const int *sig, int nargs) {
+    int op = table_op(name);
+    int t = pelx_vm_pel_dtype(sig[strcmp(name, "where") == 0 ? 1 : 0]);
+    if (op < 0 || t < 0 || pel_kernel_nin((pel_op)op) != nargs - 1 ||
+        pel_kernel_out_dtype((pel_op)op, (pel_dtype)t) !=
+            pelx_vm_pel_dtype(sig[nargs - 1]))
+        return NULL;
+    for (int k = 0; k < nargs - 1; k++) {
+        int want = strcmp(name, "where") == 0 && k == 0 ? PEL_BOOL : t;
+        if (pelx_vm_pel_dtype(sig[k]) != want) return NULL;
+    }
+    return pel_kernel((pel_op)op, (pel_dtype)t);
+}
+
+/* NumPy's own loop for ufunc numpy.<name> with exactly this signature. */
+static int resolve_ufunc(const char *name, const int *sig, int nargs,
+                         pel_vm_instr *in) {
+    PyObject *np = PyImport_ImportModule("numpy");
+    if (!np) return -1;
+    PyObject *uf = PyObject_GetAttrString(np, name);
+    Py_DECREF(np);
+    if (!uf) return -1;
+    if (!PyObject_TypeCheck(uf, &PyUFunc_Type)) {
+        Py_DECREF(uf);
+        PyErr_Format(PyExc_ValueError, "pelx: numpy.%s is not a ufunc", name);
+        return -1;
+    }
+    PyUFuncObject *u = (PyUFuncObject *)uf;
+    int found = -1;
+    if (u->nin + u->nout == nargs && u->nout == 1) {
+        for (int i = 0; i < u->ntypes && found < 0; i++) {
+            int ok = 1;
+            for (int k = 0; k < nargs && ok; k++)
+                ok = PyArray_EquivTypenums(u->types[i * nargs + k], sig[k]);
+            if (ok && u->functions[i]) found = i;
+        }
+    }
+    if (found >= 0) {
+        in->fn = (pel_loop_fn)u->functions[found];
+        /* ufunc objects of the numpy module live as long as the process */
+        in->data = u->data ? u->data[found] : NULL;
+    }
+    Py_DECREF(uf);
+    if (found < 0) {
+        PyErr_Format(PyExc_TypeError, "pelx: no loop for %s with this signature",
+                     name);
+        return -1;
+    }
+    return 0;
+}
+
+static int resolve_extra(const char *name, const int *sig, int nargs,
+                         pel_vm_instr *in) {
+    pel_loop_fn f = NULL;
+    if (strcmp(name, "where") == 0 && nargs == 4)
+        f = pel_vm_where_loop(pelx_vm_itemsize(sig[3]));
+    else if (strcmp(name, "real") == 0 && nargs == 2)
+        f = pel_vm_real_loop(pelx_vm_itemsize(sig[1]));
+    else if (strcmp(name, "imag") == 0 && nargs == 2)
+        f = pel_vm_imag_loop(pelx_vm_itemsize(sig[1]));
+    else if (strcmp(name, "complex") == 0 && nargs == 3)
+        f = pel_vm_complex_loop(pelx_vm_itemsize(sig[0]));
+    else
+        return 1; /* not one of these */
+    if (!f) {
+        PyErr_Format(PyExc_TypeError, "pelx: no %s loop for this type", name);
+        return -1;
+    }
+    in->fn = f;
+    in->data = NULL;
+    return 0;
+}
+
+int pelx_vm_resolve(const char *name, const int *sig, int nargs,
+                    pel_vm_instr *in) {
+    if (strcmp(name, "cast") == 0 && nargs == 2)
+        return resolve_cast(sig[0], sig[1], in);
+    if ((in->fn = table_loop(name, sig, nargs)) != NULL) {
+        in->data = NULL;
+        return 0;
+    }
+    int rc = resolve_extra(name, sig, nargs, in);
+    return rc == 1 ? resolve_ufunc(name, sig, nargs, in) : rc;
+}
