@@ -252,6 +252,32 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
 #define LANES_c64 0
 #define LANES_c128 0
 
+/* VMAX(c, a) = c > a ? c : a, VMIN(c, a) = c < a ? c : a per lane: exactly
+ * the x86 maxpd/minpd (maxps/minps) semantics (the second operand when
+ * either is NaN), so one instruction; a compare and blend elsewhere. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define VMAX_f64(c, a) ((vec_f64)_mm_max_pd((__m128d)(c), (__m128d)(a)))
+#define VMIN_f64(c, a) ((vec_f64)_mm_min_pd((__m128d)(c), (__m128d)(a)))
+#define VMAX_f32(c, a) ((vec_f32)_mm_max_ps((__m128)(c), (__m128)(a)))
+#define VMIN_f32(c, a) ((vec_f32)_mm_min_ps((__m128)(c), (__m128)(a)))
+/* all-ones (a NaN) where c or seen is NaN: sticky in one instruction */
+#define VNANSEEN_f64(c, seen) ((vec_f64)_mm_cmpunord_pd((__m128d)(c), (__m128d)(seen)))
+#define VNANSEEN_f32(c, seen) ((vec_f32)_mm_cmpunord_ps((__m128)(c), (__m128)(seen)))
+/* any lane of a compare mask set */
+#define VANY_f64(m) (_mm_movemask_pd((__m128d)(m)) != 0)
+#define VANY_f32(m) (_mm_movemask_ps((__m128)(m)) != 0)
+#else
+#define VANY_f64(m) (((m)[0] | (m)[1]) != 0)
+#define VANY_f32(m) (((m)[0] | (m)[1] | (m)[2] | (m)[3]) != 0)
+#define VNANSEEN_f64(c, seen) vblend_f64((c) != (c), c, seen)
+#define VNANSEEN_f32(c, seen) vblend_f32((c) != (c), c, seen)
+#define VMAX_f64(c, a) vblend_f64((c) > (a), c, a)
+#define VMIN_f64(c, a) vblend_f64((c) < (a), c, a)
+#define VMAX_f32(c, a) vblend_f32((c) > (a), c, a)
+#define VMIN_f32(c, a) vblend_f32((c) < (a), c, a)
+#endif
+
 /* Explicit 16-byte vectors (GCC vector extensions; compiled to whatever the
  * target has, SSE2 at least) for float min/max: the compare-and-blend loop
  * with NaNs tracked on the side does not auto-vectorize.
@@ -274,18 +300,22 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
         /* 4 accumulators: the compare+blend chain has ~5 cycles latency */ \
         vec_##S a[4];                                                       \
         a[0] = a[1] = a[2] = a[3] = vload_##S(x);                           \
-        ivec_##S nanm = a[0] != a[0];                                       \
+        vec_##S nanv = a[0]; /* lane is NaN iff a NaN was seen */          \
         int64_t i = W;                                                      \
         for (; i + 4 * W <= n; i += 4 * W)                                  \
             for (int u = 0; u < 4; u++) {                                   \
                 vec_##S c = vload_##S(x + i + u * W);                       \
                 ivec_##S t;                                                 \
-                if (mode == 0) t = c > a[u];                                \
-                else if (mode == 1) t = c < a[u];                           \
-                else if (mode == 2) t = (c > a[u]) | (a[u] != a[u]);        \
-                else t = (c < a[u]) | (a[u] != a[u]);                       \
-                a[u] = vblend_##S(t, c, a[u]);                              \
-                if (mode < 2) nanm |= c != c;                               \
+                if (mode == 0) {                                            \
+                    a[u] = VMAX_##S(c, a[u]);                               \
+                } else if (mode == 1) {                                     \
+                    a[u] = VMIN_##S(c, a[u]);                               \
+                } else {                                                    \
+                    t = mode == 2 ? (c > a[u]) | (a[u] != a[u])             \
+                                  : (c < a[u]) | (a[u] != a[u]);            \
+                    a[u] = vblend_##S(t, c, a[u]);                          \
+                }                                                           \
+                if (mode < 2) nanv = VNANSEEN_##S(c, nanv);                 \
             }                                                               \
         T_##S best = a[0][0];                                               \
         for (int j = 0; j < W; j++) {                                       \
@@ -297,7 +327,7 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
                                      : (LT_##S(c, best) || NAN_##S(best));  \
                 if (take && !(mode < 2 && NAN_##S(best))) best = c;         \
             }                                                               \
-            if (mode < 2 && nanm[j]) best = (T_##S)NAN;                     \
+            if (mode < 2 && nanv[j] != nanv[j]) best = (T_##S)NAN;          \
         }                                                                   \
         *r = best;                                                          \
         return i;                                                           \
@@ -309,15 +339,24 @@ static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
         vec_##S vv;                                                         \
         for (int j = 0; j < W; j++) vv[j] = v;                              \
         int64_t i = 0;                                                      \
-        for (; i + 4 * W <= n; i += 4 * W) {                                \
-            ivec_##S m = {0};                                               \
-            for (int u = 0; u < 4; u++) {                                   \
-                vec_##S c = vload_##S(x + i + u * W);                       \
-                m |= isnan_ ? (c != c) : (c == vv);                         \
+        if (isnan_) {                                                       \
+            for (; i + 4 * W <= n; i += 4 * W) {                            \
+                ivec_##S m = {0};                                           \
+                for (int u = 0; u < 4; u++) {                               \
+                    vec_##S c = vload_##S(x + i + u * W);                   \
+                    m |= c != c;                                            \
+                }                                                           \
+                if (VANY_##S(m)) break;                                     \
             }                                                               \
-            int any = 0;                                                    \
-            for (int j = 0; j < W; j++) any |= m[j] != 0;                   \
-            if (any) break;                                                 \
+        } else {                                                            \
+            for (; i + 4 * W <= n; i += 4 * W) {                            \
+                ivec_##S m = {0};                                           \
+                for (int u = 0; u < 4; u++) {                               \
+                    vec_##S c = vload_##S(x + i + u * W);                   \
+                    m |= c == vv;                                           \
+                }                                                           \
+                if (VANY_##S(m)) break;                                     \
+            }                                                               \
         }                                                                   \
         for (; i < n; i++)                                                  \
             if (isnan_ ? x[i] != x[i] : x[i] == v) return i;                \
