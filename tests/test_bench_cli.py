@@ -118,6 +118,8 @@ def test_json_only_and_no_plot(tmp_path):
     (["--threads", ""], "comma-separated"),
     (["--cases", "nope"], "unknown case"),
     (["--min-time", "-1"], "--min-time"),
+    (["--sizes", "1e13"], "memory"),
+    (["--threads", "1000", "--sizes", "100", "--stream-size", "1000"], "at most"),
 ])
 def test_bad_options_are_refused(tmp_path, bad, message):
     proc = run_bench("--output-dir", str(tmp_path), *bad, check=False)

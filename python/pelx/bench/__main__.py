@@ -210,6 +210,28 @@ def run(args) -> dict:
     }
 
 
+# Largest number of float64 arrays of the largest size alive at once: three
+# inputs, the output and NumPy's two temporaries in a fused expression.
+ARRAYS_ALIVE = 6
+
+
+def _check_memory(args):
+    """A message if the sizes asked for cannot fit in available memory."""
+    available = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    available = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    need = 8 * max(ARRAYS_ALIVE * max(args.sizes), 3 * args.stream_size)
+    if available is not None and need > available:
+        return (f"--sizes/--stream-size need about {need / 2**30:.1f} GiB but only "
+                f"{available / 2**30:.1f} GiB of memory is available; use smaller sizes")
+    return None
+
+
 def _write_plot(path, document) -> bool:
     try:
         from .plot import write_plot
@@ -232,11 +254,18 @@ def main(argv=None) -> int:
     except OSError as exc:
         print(f"error: cannot create --output-dir {args.output_dir!r}: {exc}", file=sys.stderr)
         return 1
+    problem = _check_memory(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         document = run(args)
     except KeyboardInterrupt:
         print("interrupted: nothing written", file=sys.stderr)
         return 130
+    except (ValueError, RuntimeError) as exc:  # e.g. a thread count a peer refuses
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return 2
     json_path = os.path.join(args.output_dir, "results.json")
     report.write_json(json_path, document)
     written = [json_path]
