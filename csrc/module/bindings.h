@@ -16,5 +16,6 @@ int pelx_init_reduce(PyObject *m);  /* reduce_binding.c: reductions */
 int pelx_init_map(PyObject *m);     /* map_binding.c: user C kernels */
 int pelx_init_config(PyObject *m);  /* config_binding.c: show_config facts */
 int pelx_init_trace(PyObject *m);   /* trace_binding.c: chunk timeline */
+int pelx_init_stream(PyObject *m);  /* stream_binding.c: bandwidth kernels */
 
 #endif
