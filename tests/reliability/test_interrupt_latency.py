@@ -54,3 +54,60 @@ def test_sigint_raises_keyboardinterrupt_quickly(kind):
     print(f"SIGINT -> KeyboardInterrupt latency ({kind}): {latency * 1e3:.1f} ms")
     # Generous bound: the machine is shared; the measured value is printed.
     assert latency < 2.0
+
+
+KERNEL_CELL = """
+try:
+    [pelx.sin(a) for _ in range(10_000)]
+except KeyboardInterrupt:
+    print("caught", repr(time.time()))
+    raise
+"""
+
+
+def test_interrupt_in_a_notebook_kernel():
+    """A Jupyter kernel (ipykernel) running a long pelx loop is interrupted
+    the way the notebook's stop button does it (SIGINT to the kernel)."""
+    import os
+
+    pytest.importorskip("ipykernel")
+    manager = pytest.importorskip("jupyter_client.manager")
+    env = dict(os.environ)
+    km, kc = manager.start_new_kernel(kernel_name="python3", env=env)
+    try:
+        kc.execute_interactive(
+            "import time, numpy as np, pelx\n"
+            "a = np.random.default_rng(0).standard_normal(1 << 24)",
+            timeout=60)
+        msg_id = kc.execute(KERNEL_CELL)
+        time.sleep(1.0)
+        sent = time.time()  # wall clock: compared across processes
+        km.interrupt_kernel()
+        caught, ename = None, None
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and "caught" in content["text"]:
+                caught = float(content["text"].split()[1])
+            elif kind == "error":
+                ename = content["ename"]
+            elif kind == "status" and content["execution_state"] == "idle":
+                break
+        assert ename == "KeyboardInterrupt"
+        assert caught is not None
+        latency = caught - sent
+        print(f"notebook kernel: SIGINT -> KeyboardInterrupt {latency * 1e3:.1f} ms")
+        assert latency < 2.0  # generous: shared machine; the value is printed
+        # The kernel and its pool keep working.
+        outputs = []
+        kc.execute_interactive(
+            "print(bool((pelx.add(a[:5], 1.0) == a[:5] + 1.0).all()))",
+            timeout=60, output_hook=lambda m: outputs.append(m))
+        texts = [m["content"].get("text", "") for m in outputs
+                 if m["msg_type"] == "stream"]
+        assert "True" in "".join(texts)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
