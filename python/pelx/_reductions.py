@@ -206,6 +206,52 @@ def _sum_core(arr, axes, acc, op="sum"):
     return _run(op, _cast_for(op, arr, acc), axes, acc, acc)
 
 
+# ---- the common call, planned once per (function, dtype) ----------------------
+#
+# sum(a), max(a) & co. of a whole C-contiguous ndarray with no keywords is
+# the call small-array users make most. Its plan (kernel and accumulator)
+# depends only on the function and the dtype, so it is worked out once and
+# the call goes straight to the kernel: the same kernel, accumulator and
+# chunk grid as the general path, without its per-call bookkeeping.
+
+_FAST_PLANS = {}
+
+
+def _fast_plan(fname, dt):
+    """(kernel op, accumulator dtype) for a whole-array reduction of a native
+    array of dtype dt, or None when the general path must take it."""
+    if dt.kind not in "biufc" or not dt.isnative or not _supported(dt):
+        return None
+    if fname in ("sum", "prod"):
+        acc = _default_sum_dtype(dt)
+        op = fname
+    else:  # min, max
+        acc, op = dt, fname
+    if acc.kind == "b" or not _core._reduce_has_kernel(op, dt, acc):
+        return None
+    return op, acc
+
+
+def _whole(fname, a):
+    """Result of fname(a) for the common call, or None if not taken."""
+    if a.ndim == 0 or a.size == 0 or not (a.flags.c_contiguous and a.flags.aligned):
+        return None
+    key = (fname, a.dtype)
+    try:
+        plan = _FAST_PLANS[key]
+    except KeyError:
+        plan = _FAST_PLANS[key] = _fast_plan(fname, a.dtype)
+    if plan is None:
+        return None
+    op, acc = plan
+    res = np.empty((), dtype=acc)
+    # Shapes and strides as _run passes them for this layout: no kept
+    # dimension, one reduced dimension of a.size contiguous elements.
+    _core._reduce(op, a, acc, res, 0, (1, 1), (0, 0), (1, a.size),
+                  (0, a.itemsize), None)
+    return res[()]
+
+
 # ---- sum, prod, nansum ------------------------------------------------------
 
 def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
@@ -262,6 +308,11 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
         As :func:`numpy.sum`. The result does not depend on the number of
         threads.
     """
+    if (type(a) is np.ndarray and axis is None and dtype is None and out is None
+            and not keepdims and initial is None and where is True):
+        res = _whole("sum", a)
+        if res is not None:
+            return res
     return _fold("sum", "sum", 0, a, axis, dtype, out, keepdims, initial, where)
 
 
@@ -271,6 +322,11 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
 
     Parameters and dtype rules are those of :func:`sum`.
     """
+    if (type(a) is np.ndarray and axis is None and dtype is None and out is None
+            and not keepdims and initial is None and where is True):
+        res = _whole("prod", a)
+        if res is not None:
+            return res
     return _fold("prod", "prod", 1, a, axis, dtype, out, keepdims, initial, where)
 
 
@@ -333,12 +389,22 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     ValueError
         Empty reduction without `initial`, as NumPy.
     """
+    if (type(a) is np.ndarray and axis is None and out is None and not keepdims
+            and initial is None and where is True):
+        res = _whole("max", a)
+        if res is not None:
+            return res
     return _extreme("max", "max", "maximum", a, axis, out, keepdims, initial,
                     where)
 
 
 def min(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """Minimum along the given axes; NaN propagates. See :func:`max`."""
+    if (type(a) is np.ndarray and axis is None and out is None and not keepdims
+            and initial is None and where is True):
+        res = _whole("min", a)
+        if res is not None:
+            return res
     return _extreme("min", "min", "minimum", a, axis, out, keepdims, initial,
                     where)
 
