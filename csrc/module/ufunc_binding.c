@@ -438,14 +438,7 @@ static PyObject *has_kernel(PyObject *self, PyObject *args) {
     return (PyObject *)PyArray_DescrFromType(pelx_typenum((pel_dtype)out_t));
 }
 
-static PyObject *kernels_features(PyObject *self, PyObject *noargs) {
-    (void)self; (void)noargs;
-    return PyUnicode_FromString(pel_kernels_features());
-}
-
 static PyMethodDef ufunc_methods[] = {
-    {"kernels_features", kernels_features, METH_NOARGS,
-     "kernels_features()\n--\n\nVector math the transcendental loops use."},
     {"ufunc_call", (PyCFunction)(void (*)(void))ufunc_call, METH_FASTCALL,
      "ufunc_call(op, out, where, casting, order, dtype, *inputs)\n--\n\n"
      "Run elementwise operation op (index into ufunc_ops)."},
