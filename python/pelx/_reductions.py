@@ -21,18 +21,13 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _core
+from ._dtypes import SUPPORTED as _SUPPORTED
 
 __all__ = [
     "sum", "prod", "min", "max", "amin", "amax", "mean", "var", "std",
     "argmin", "argmax", "any", "all", "nansum", "nanmin", "nanmax",
     "nanmean", "dot", "vdot",
 ]
-
-_SUPPORTED = (
-    "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, "
-    "float32, float64, complex64, complex128"
-)
-
 
 # ---- argument handling ------------------------------------------------------
 
