@@ -430,11 +430,6 @@ def _mean_dtype(dt, dtype):
     return np.dtype(np.float64) if dt.kind in "biu" else dt
 
 
-def _empty_mean(kshape, dt):
-    warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)
-    return np.full(kshape, np.nan, dtype=dt)
-
-
 def _divide(total, count, dt):
     with np.errstate(invalid="ignore", divide="ignore"):
         q = np.true_divide(total, count)
