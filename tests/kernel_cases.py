@@ -125,15 +125,17 @@ def inputs(op, dt, nin, rng, n_random=2000):
     return [np.concatenate([c, r]).astype(dt) for c, r in zip(cols, rand)]
 
 
+# Signed integer type of each float size, to read the bits.
+_INT_OF_SIZE = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
 def ordered(x):
-    """Float bits mapped to integers whose order and differences count ULPs."""
+    """Float bits (float16, float32 or float64) mapped to int64 integers
+    whose order and differences count ULPs (-0.0 and +0.0 both map to 0)."""
     x = np.asarray(x)
-    if x.dtype == np.float32:
-        i = x.view(np.int32).astype(np.int64)
-        mag = i & 0x7FFFFFFF
-    else:
-        i = x.view(np.int64)
-        mag = i & 0x7FFFFFFFFFFFFFFF
+    width = x.dtype.itemsize
+    i = x.view(_INT_OF_SIZE[width]).astype(np.int64)
+    mag = i & ((1 << (8 * width - 1)) - 1)
     return np.where(i < 0, -mag, mag)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import pelx
+from kernel_cases import ordered
 
 DTYPES = [np.dtype(c) for c in
           ("?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8",
@@ -75,20 +76,9 @@ def pelx_call(name, *args, **kw):
     return res, {type(x.message) for x in w}
 
 
-def _ordered(bits, width):
-    # Maps float bit patterns to integers that are ordered like the floats
-    # (so the difference of two is their distance in ULP).
-    bits = bits.astype(np.int64)
-    sign_min = -(1 << (8 * width - 1))
-    return np.where(bits < 0, sign_min - bits, bits)
-
-
 def ulp_distance(x, y):
-    x = np.asarray(x)
-    y = np.asarray(y)
-    ity = {2: np.int16, 4: np.int32, 8: np.int64}[x.dtype.itemsize]
-    ox = _ordered(x.view(ity), x.dtype.itemsize)
-    oy = _ordered(y.view(ity), x.dtype.itemsize)
+    ox = ordered(x)
+    oy = ordered(y)
     # Python ints avoid overflow for far-apart values.
     return np.array([abs(int(a) - int(b)) for a, b in zip(ox.ravel(),
                                                           oy.ravel())])

@@ -13,25 +13,8 @@
 #include <numpy/arrayobject.h>
 
 #include "kernels/reduce.h"
+#include "module/dtype_map.h"
 #include "module/parallel_call.h"
-
-/* pel_dtype of a NumPy dtype, or -1 if pelx has no reduction for it. */
-static int pel_dtype_of(PyArray_Descr *d) {
-    int size = (int)PyDataType_ELSIZE(d);
-    switch (d->kind) {
-    case 'b': return PEL_BOOL;
-    case 'i':
-        return size == 1 ? PEL_INT8 : size == 2 ? PEL_INT16
-             : size == 4 ? PEL_INT32 : size == 8 ? PEL_INT64 : -1;
-    case 'u':
-        return size == 1 ? PEL_UINT8 : size == 2 ? PEL_UINT16
-             : size == 4 ? PEL_UINT32 : size == 8 ? PEL_UINT64 : -1;
-    case 'f': return size == 4 ? PEL_FLOAT32 : size == 8 ? PEL_FLOAT64 : -1;
-    case 'c':
-        return size == 8 ? PEL_COMPLEX64 : size == 16 ? PEL_COMPLEX128 : -1;
-    default: return -1;
-    }
-}
 
 /* Lowest and one-past-highest byte offsets touched by a strided block. */
 static void extent(int nd, const int64_t *shape, const int64_t *strides,
@@ -104,7 +87,7 @@ static PyObject *reduce_call(PyObject *self, PyObject *args, PyObject *kw) {
                             "pelx._reduce: unknown reduction '%s'", opname);
     PyArray_Descr *acc_descr = NULL;
     if (!PyArray_DescrConverter(acc_obj, &acc_descr)) return NULL;
-    int in_t = pel_dtype_of(PyArray_DESCR(a)), acc_t = pel_dtype_of(acc_descr);
+    int in_t = pelx_pel_dtype_by_kind(PyArray_DESCR(a)), acc_t = pelx_pel_dtype_by_kind(acc_descr);
     Py_DECREF(acc_descr);
     const pel_red_kernel *k =
         in_t < 0 || acc_t < 0
@@ -154,7 +137,7 @@ static PyObject *reduce_call(PyObject *self, PyObject *args, PyObject *kw) {
         aux = (PyArrayObject *)aux_obj;
         if (!PyArray_IS_C_CONTIGUOUS(aux) || check_array(aux, "aux") < 0 ||
             PyArray_SIZE(aux) != M || PyArray_ITEMSIZE(aux) != k->aux_size ||
-            pel_dtype_of(PyArray_DESCR(aux)) != (int)k->aux)
+            pelx_pel_dtype_by_kind(PyArray_DESCR(aux)) != (int)k->aux)
             return PyErr_Format(PyExc_ValueError,
                                 "pelx._reduce: aux must be a C-contiguous "
                                 "array of %lld elements of the aux type",
@@ -219,7 +202,7 @@ static PyObject *reduce_has_kernel(PyObject *self, PyObject *args) {
         Py_DECREF(in_d);
         return NULL;
     }
-    int in_t = pel_dtype_of(in_d), acc_t = pel_dtype_of(acc_d);
+    int in_t = pelx_pel_dtype_by_kind(in_d), acc_t = pelx_pel_dtype_by_kind(acc_d);
     int ok = PyDataType_ISNOTSWAPPED(in_d) && in_t >= 0 && acc_t >= 0 &&
              pel_red_kernel_get(op, (pel_dtype)in_t, (pel_dtype)acc_t);
     Py_DECREF(in_d);

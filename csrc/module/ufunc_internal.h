@@ -16,14 +16,11 @@
 
 #include <numpy/arrayobject.h>
 
+#include "module/dtype_map.h"
+
 /* Largest nin of any op (clip, where) plus the output. */
 #define PELX_MAX_ARGS 4
 
-/* pel_dtype of a NumPy dtype, or -1 when pelx has no loops for it (float16,
- * longdouble, object, strings, datetimes, non-native byte order, ...). */
-int pelx_pel_dtype(const PyArray_Descr *d);
-/* NumPy type number of a pel_dtype. */
-int pelx_typenum(pel_dtype t);
 /* The dtype of input i of op's loop over t: t itself, except where()'s
  * condition, which is bool. */
 pel_dtype pelx_input_dtype(pel_op op, pel_dtype t, int i);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kernels/kernels.h"
+#include "module/dtype_map.h"
 #include "vm/vm_extra_loops.h"
 
 /* ---- dtypes ------------------------------------------------------------ */
@@ -18,16 +19,7 @@
 int pelx_vm_pel_dtype(int typenum) {
     PyArray_Descr *d = PyArray_DescrFromType(typenum);
     if (!d) { PyErr_Clear(); return -1; }
-    int size = (int)PyDataType_ELSIZE(d), r = -1;
-    switch (d->kind) {
-    case 'b': r = PEL_BOOL; break;
-    case 'i': r = size == 1 ? PEL_INT8 : size == 2 ? PEL_INT16
-                : size == 4 ? PEL_INT32 : size == 8 ? PEL_INT64 : -1; break;
-    case 'u': r = size == 1 ? PEL_UINT8 : size == 2 ? PEL_UINT16
-                : size == 4 ? PEL_UINT32 : size == 8 ? PEL_UINT64 : -1; break;
-    case 'f': r = size == 4 ? PEL_FLOAT32 : size == 8 ? PEL_FLOAT64 : -1; break;
-    case 'c': r = size == 8 ? PEL_COMPLEX64 : size == 16 ? PEL_COMPLEX128 : -1; break;
-    }
+    int r = pelx_pel_dtype_by_kind(d);
     Py_DECREF(d);
     return r;
 }

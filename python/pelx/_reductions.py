@@ -21,18 +21,13 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _core
+from ._dtypes import SUPPORTED as _SUPPORTED
 
 __all__ = [
     "sum", "prod", "min", "max", "amin", "amax", "mean", "var", "std",
     "argmin", "argmax", "any", "all", "nansum", "nanmin", "nanmax",
     "nanmean", "dot", "vdot",
 ]
-
-_SUPPORTED = (
-    "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, "
-    "float32, float64, complex64, complex128"
-)
-
 
 # ---- argument handling ------------------------------------------------------
 
@@ -107,7 +102,7 @@ def _run(op, arr, axes, acc, out_dtype, ordered=False, aux=None):
     `acc`; returns an array of the kept dims' shape. Needs a non-empty input
     and reduced range."""
     kept = [d for d in range(arr.ndim) if d not in axes]
-    res = np.empty(tuple(arr.shape[d] for d in kept), dtype=out_dtype)
+    res = np.empty(_kept_shape(arr.shape, axes), dtype=out_dtype)
     if res.size == 0:
         return res
     view = _view(arr, kept, axes, ordered)
@@ -128,11 +123,21 @@ def _reduced_count(shape, axes):
     return math.prod(shape[d] for d in axes)
 
 
+def _kept_shape(shape, axes):
+    """The result's shape: `shape` without the reduced `axes`."""
+    return tuple(n for d, n in enumerate(shape) if d not in axes)
+
+
+def _keepdims_shape(shape, axes):
+    """`shape` with the reduced `axes` as size one (keepdims=True)."""
+    return tuple(1 if d in axes else n for d, n in enumerate(shape))
+
+
 def _finish(res, shape, axes, keepdims, out, fname):
     """Apply keepdims, write into out= (checking its shape), or unwrap a
     0-d result into a NumPy scalar."""
     if keepdims:
-        res = res.reshape(tuple(1 if d in axes else n for d, n in enumerate(shape)))
+        res = res.reshape(_keepdims_shape(shape, axes))
     if out is not None:
         if not isinstance(out, np.ndarray):
             raise TypeError(f"pelx.{fname}: out must be a numpy.ndarray")
@@ -269,8 +274,7 @@ def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
     elif where is not True:
         arr = _masked(arr, where, identity)
     if _reduced_count(arr.shape, axes) == 0:
-        res = np.full(tuple(n for d, n in enumerate(arr.shape) if d not in axes),
-                      identity, dtype=acc)
+        res = np.full(_kept_shape(arr.shape, axes), identity, dtype=acc)
     else:
         res = _sum_core(arr, axes, acc, op)
     if initial is not None:
@@ -351,7 +355,7 @@ def _extreme(fname, op, ufunc_name, a, axis, out, keepdims, initial, where):
                 f"reduction operation '{ufunc_name}' does not have an "
                 "identity, so to use a where mask one has to specify 'initial'")
         arr = _masked(arr, where, np.asarray(initial).astype(arr.dtype))
-    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    kshape = _kept_shape(arr.shape, axes)
     if _reduced_count(arr.shape, axes) == 0:
         if initial is None:
             raise ValueError(
@@ -467,8 +471,7 @@ def _truth(fname, identity, a, axis, out, keepdims, where):
     if where is not True:
         arr = _masked(arr, where, identity)
     if _reduced_count(arr.shape, axes) == 0:
-        res = np.full(tuple(n for d, n in enumerate(arr.shape) if d not in axes),
-                      identity, dtype=bool)
+        res = np.full(_kept_shape(arr.shape, axes), identity, dtype=bool)
     else:
         res = _run(fname, arr, axes, np.bool_, np.bool_)
     return _finish(res, arr.shape, axes, keepdims, out, fname)
@@ -493,11 +496,6 @@ def _mean_dtype(dt, dtype):
     return np.dtype(np.float64) if dt.kind in "biu" else dt
 
 
-def _empty_mean(kshape, dt):
-    warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)
-    return np.full(kshape, np.nan, dtype=dt)
-
-
 def _divide(total, count, dt):
     with np.errstate(invalid="ignore", divide="ignore"):
         q = np.true_divide(total, count)
@@ -514,7 +512,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     arr = _input(a, "mean")
     axes = _axes(axis, arr.ndim)
     acc = _mean_dtype(arr.dtype, dtype)
-    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    kshape = _kept_shape(arr.shape, axes)
     if where is not True:
         count = _where_count(where, arr.shape, axes)
         arr = _masked(arr, where, 0)
@@ -539,7 +537,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     _check_out(out, "nanmean")
     axes = _axes(axis, arr.ndim)
     acc = _mean_dtype(arr.dtype, dtype)
-    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    kshape = _kept_shape(arr.shape, axes)
     valid = np.asarray(~np.isnan(arr))  # an ndarray for 0-d input too
     if where is not True:
         valid &= np.asarray(where, dtype=bool)
@@ -568,7 +566,7 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
         raise TypeError(f"pelx.{fname}: dtype {mdt} cannot hold the mean of "
                         f"a {arr.dtype} array")
     rdt = np.empty(0, mdt).real.dtype  # variance of complex is real
-    kshape = tuple(n for d, n in enumerate(arr.shape) if d not in axes)
+    kshape = _kept_shape(arr.shape, axes)
     K = _reduced_count(arr.shape, axes)
     if where is not True:
         count = _where_count(where, arr.shape, axes)
@@ -585,8 +583,7 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
         mean_ = _divide(_sum_core(src, axes, mdt), count, mdt)
         if where is not True:
             # deviations of unselected elements must be exactly 0
-            mk = mean_.reshape(tuple(1 if d in axes else n
-                                     for d, n in enumerate(arr.shape)))
+            mk = mean_.reshape(_keepdims_shape(arr.shape, axes))
             src = np.where(np.asarray(where, dtype=bool), arr.astype(mdt), mk)
         if not _core._reduce_has_kernel("sumsqdev", src.dtype, rdt):
             src = src.astype(mdt)

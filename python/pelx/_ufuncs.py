@@ -23,9 +23,8 @@ import warnings
 import numpy as np
 
 from . import _core
+from ._dtypes import SUPPORTED as _SUPPORTED
 
-_SUPPORTED = ("bool, int8, int16, int32, int64, uint8, uint16, uint32, "
-              "uint64, float32, float64, complex64, complex128")
 _CASTINGS = frozenset(("no", "equiv", "safe", "same_kind", "unsafe"))
 # The default keyword objects: the C fast path recognises defaults by
 # identity, so the generated functions must use exactly these objects.

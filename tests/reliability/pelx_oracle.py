@@ -10,22 +10,16 @@ Three levels of agreement, chosen per operation:
                the dtype
 """
 import numpy as np
-
-_INT_VIEW = {2: np.int16, 4: np.int32, 8: np.int64}
-
-
-def _ordered_bits(x):
-    """Map floats to integers whose order and spacing is IEEE ULP order."""
-    bits = x.view(_INT_VIEW[x.dtype.itemsize]).astype(np.int64)
-    top = np.int64(1) << (8 * x.dtype.itemsize - 1)
-    return np.where(bits < 0, -(bits + top), bits)
+# tests/ (on sys.path through tests/conftest.py): the float -> ULP-ordered
+# integer map shared by all the suite's ULP comparisons.
+from kernel_cases import ordered
 
 
 def ulp_distance(actual, expected):
     """Element-wise ULP distance between two real float arrays (NaN-free)."""
     a = np.ascontiguousarray(actual)
     e = np.ascontiguousarray(expected)
-    return np.abs(_ordered_bits(a) - _ordered_bits(e))
+    return np.abs(ordered(a) - ordered(e))
 
 
 def _same_shape_dtype(actual, expected):

@@ -180,6 +180,22 @@ def _fold(name, consts, python_op):
     return getattr(np, name)(*consts)
 
 
+def _promotable(b, v):
+    """What numpy.result_type takes for v: a weak constant's Python value,
+    else its dtype (a value of its Python type for a weak variable)."""
+    if v.weak:
+        return v.const
+    t = b.type_of(v)
+    return t if isinstance(t, np.dtype) else t(0)
+
+
+def _concrete_dtype(b, v):
+    """v's dtype; for a weak scalar, NumPy's dtype for a value of its
+    Python type."""
+    t = b.type_of(v)
+    return t if isinstance(t, np.dtype) else np.result_type(t(0))
+
+
 def _lower(b, node):
     """Builds the SSA values for tree `node`; returns the result value."""
     tag = node[0]
@@ -207,8 +223,7 @@ def _lower(b, node):
         return _complex(b, *args)
     if name == "ones_like":
         x = args[0]
-        t = b.type_of(x)
-        t = t if isinstance(t, np.dtype) else np.result_type(t(0))
+        t = _concrete_dtype(b, x)
         return _where(b, b.const(True), b.coerce(b.const(np.ones((), t)[()]),
                                                  t), x, dtype=t)
     ufunc = getattr(np, name)
@@ -219,19 +234,13 @@ def _lower(b, node):
 
 def _where(b, cond, x, y, dtype=None):
     if dtype is None:
-        def typed(v):
-            if v.weak:
-                return v.const
-            t = b.type_of(v)
-            return t if isinstance(t, np.dtype) else t(0)
-        dtype = np.result_type(typed(x), typed(y))
+        dtype = np.result_type(_promotable(b, x), _promotable(b, y))
     return b.op("where", (b.coerce(cond, _BOOL), x, y),
                 (_BOOL, dtype, dtype, dtype))
 
 
 def _part(b, name, x):
-    t = b.type_of(x)
-    t = t if isinstance(t, np.dtype) else np.result_type(t(0))
+    t = _concrete_dtype(b, x)
     if t.kind != "c":
         if name == "real":
             return b.coerce(x, t)
@@ -241,12 +250,7 @@ def _part(b, name, x):
 
 
 def _complex(b, re, im):
-    def typed(v):
-        if v.weak:
-            return v.const
-        t = b.type_of(v)
-        return t if isinstance(t, np.dtype) else t(0)
-    rt = np.result_type(typed(re), typed(im), 0.0)
+    rt = np.result_type(_promotable(b, re), _promotable(b, im), 0.0)
     if rt.itemsize not in (4, 8) or rt.kind != "f":
         rt = np.dtype(np.float64) if rt.itemsize > 8 else np.dtype(np.float32)
     ct = np.result_type(rt, np.complex64)
