@@ -8,13 +8,18 @@ Literals promote as Python literals do (weak scalars, NEP 50), and so does
 arithmetic on literals; a function of a literal is a NumPy scalar, as
 `np.sin(1)` is.
 """
+import operator
+
 import numpy as np
+import pytest
 from hypothesis import given, note, settings, strategies as st
 
 import pelx
 from pelx_oracle import assert_exact
 from pelx_strategies import arrays, budget
 
+PYTHON_BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+                 "/": operator.truediv}
 BINARY = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide}
 COMPARE = {"<": np.less, ">": np.greater, "<=": np.less_equal,
            "==": np.equal, "!=": np.not_equal}
@@ -31,8 +36,9 @@ VAR_DTYPES = [np.float64, np.float32, np.int64, np.int32]
 class Node:
     """An expression: its text and a function computing it with NumPy.
 
-    `weak`: literals and arithmetic on them evaluate to Python scalars, as
-    in Python source, so they promote like literals (NEP 50 weak scalars).
+    `weak`: literals and arithmetic on them are Python arithmetic, as in
+    Python source (so `1/(1-1)` raises ZeroDivisionError), and the results
+    promote like literals (NEP 50 weak scalars).
     `folded`: no variable below; the engine computes it at compile time,
     with NumPy."""
 
@@ -66,6 +72,10 @@ def tree(draw, depth=0):
     if kind == "bin":
         op = draw(st.sampled_from(sorted(BINARY)))
         lhs, rhs = draw(tree(depth + 1)), draw(tree(depth + 1))
+        if lhs.weak and rhs.weak:
+            return Node(f"({lhs.text} {op} {rhs.text})",
+                        lambda env: PYTHON_BINARY[op](lhs.fn(env), rhs.fn(env)),
+                        weak=True, folded=True)
         return _node(f"({lhs.text} {op} {rhs.text})",
                      lambda env: BINARY[op](lhs.fn(env), rhs.fn(env)), lhs, rhs)
     if kind == "neg":
@@ -103,7 +113,12 @@ def test_evaluate_matches_numpy(data):
         dtype = data.draw(st.sampled_from(VAR_DTYPES))
         env[name] = data.draw(arrays(dtype, (n,), edge_prob=0.1))
     with np.errstate(all="ignore"):
-        expected = np.asarray(expr.fn(env))
+        try:
+            expected = np.asarray(expr.fn(env))
+        except ZeroDivisionError:  # Python arithmetic on literals
+            with pytest.raises(ZeroDivisionError):
+                pelx.evaluate(expr.text, local_dict=env)
+            return
         if expected.ndim == 0:  # a constant-only tree
             expected = np.broadcast_to(expected, (n,))
         got = pelx.evaluate(expr.text, local_dict=env)
