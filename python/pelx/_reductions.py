@@ -228,13 +228,21 @@ def _fast_plan(fname, dt):
     if dt.kind not in "biufc" or not dt.isnative or not _supported(dt):
         return None
     if fname in ("sum", "prod"):
-        acc = _default_sum_dtype(dt)
-        op = fname
-    else:  # min, max
+        acc, op = _default_sum_dtype(dt), fname
+    elif fname in ("min", "max"):
         acc, op = dt, fname
+    else:  # the nan-variants keep their own checks and warnings
+        return None
     if acc.kind == "b" or not _core._reduce_has_kernel(op, dt, acc):
         return None
     return op, acc
+
+
+def _plain(a, axis, dtype, out, keepdims, initial, where):
+    """The call is fname(ndarray) with every keyword at its default."""
+    return (type(a) is np.ndarray and axis is None and dtype is None
+            and out is None and not keepdims and initial is None
+            and where is True)
 
 
 def _whole(fname, a):
@@ -260,6 +268,10 @@ def _whole(fname, a):
 # ---- sum, prod, nansum ------------------------------------------------------
 
 def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
+    if _plain(a, axis, dtype, out, keepdims, initial, where):
+        res = _whole(fname, a)
+        if res is not None:
+            return res
     _check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
@@ -312,11 +324,6 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
         As :func:`numpy.sum`. The result does not depend on the number of
         threads.
     """
-    if (type(a) is np.ndarray and axis is None and dtype is None and out is None
-            and not keepdims and initial is None and where is True):
-        res = _whole("sum", a)
-        if res is not None:
-            return res
     return _fold("sum", "sum", 0, a, axis, dtype, out, keepdims, initial, where)
 
 
@@ -326,11 +333,6 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
 
     Parameters and dtype rules are those of :func:`sum`.
     """
-    if (type(a) is np.ndarray and axis is None and dtype is None and out is None
-            and not keepdims and initial is None and where is True):
-        res = _whole("prod", a)
-        if res is not None:
-            return res
     return _fold("prod", "prod", 1, a, axis, dtype, out, keepdims, initial, where)
 
 
@@ -344,6 +346,10 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
 # ---- min, max, nanmin, nanmax -----------------------------------------------
 
 def _extreme(fname, op, ufunc_name, a, axis, out, keepdims, initial, where):
+    if _plain(a, axis, None, out, keepdims, initial, where):
+        res = _whole(fname, a)
+        if res is not None:
+            return res
     _check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
@@ -393,22 +399,12 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     ValueError
         Empty reduction without `initial`, as NumPy.
     """
-    if (type(a) is np.ndarray and axis is None and out is None and not keepdims
-            and initial is None and where is True):
-        res = _whole("max", a)
-        if res is not None:
-            return res
     return _extreme("max", "max", "maximum", a, axis, out, keepdims, initial,
                     where)
 
 
 def min(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """Minimum along the given axes; NaN propagates. See :func:`max`."""
-    if (type(a) is np.ndarray and axis is None and out is None and not keepdims
-            and initial is None and where is True):
-        res = _whole("min", a)
-        if res is not None:
-            return res
     return _extreme("min", "min", "minimum", a, axis, out, keepdims, initial,
                     where)
 
