@@ -416,11 +416,18 @@ See Also
 numpy.{npname}
 """
 
-_SRC = '''
-def {name}({params}, /, out=None, *, where=True, casting=_SAME_KIND,
+def _unary(op, call=_core.ufunc_call):
+    def fn(x, /, out=None, *, where=True, casting=_SAME_KIND, order=_KEEP,
+           dtype=None):
+        return call(op, out, where, casting, order, dtype, x)
+    return fn
+
+
+def _binary(op, call=_core.ufunc_call):
+    def fn(x1, x2, /, out=None, *, where=True, casting=_SAME_KIND,
            order=_KEEP, dtype=None):
-    return _call({op}, out, where, casting, order, dtype, {params})
-'''
+        return call(op, out, where, casting, order, dtype, x1, x2)
+    return fn
 
 
 def _rtype(ufunc):
@@ -436,12 +443,9 @@ def _make(name, npname, accuracy, summary):
     _SPECS[spec.op] = spec
     params = "x" if spec.nin == 1 else ", ".join(
         f"x{i + 1}" for i in range(spec.nin))
-    ns = {"_call": _core.ufunc_call, "_SAME_KIND": _SAME_KIND,
-          "_KEEP": _KEEP}
-    exec(_SRC.format(name=name, params=params, op=spec.op), ns)
-    fn = ns[name]
+    fn = {1: _unary, 2: _binary}[spec.nin](spec.op)
     fn.__module__ = "pelx"
-    fn.__qualname__ = name
+    fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = _DOC.format(
         summary=summary, npname=npname, params=params,
         what="array" if spec.nin == 1 else "arrays",
