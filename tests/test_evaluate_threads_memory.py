@@ -127,6 +127,10 @@ def test_peak_memory_of_a_times_b_plus_c_under_1_percent():
 
 CTRL_C_SCRIPT = textwrap.dedent("""
     import os, signal, threading, time
+    # A suite started in the background (`pytest &`, nohup, some CI
+    # runners) has SIGINT ignored, and this child would inherit that:
+    # Ctrl-C is the program's default handler here, whatever the parent's.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import numpy as np
     import pelx
     a = np.linspace(0, 1, 1 << 23)

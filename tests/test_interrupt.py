@@ -10,7 +10,11 @@ import time
 import pytest
 
 CHILD = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
+    # A suite started in the background (`pytest &`, nohup, some CI
+    # runners) has SIGINT ignored, and this child would inherit that:
+    # Ctrl-C is the program's default handler here, whatever the parent's.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import numpy as np
     import pelx
     pelx.set_num_threads({threads})
@@ -63,3 +67,108 @@ def test_sigint_interrupts_long_call(threads):
           f"{latency * 1e3:.1f} ms (call ran {float(line[1]):.2f} s)")
     # Generous bound: the target is < 100 ms, loaded CI machines vary.
     assert latency < 2.0
+
+
+# A program's own SIGINT handler decides what Ctrl-C does (as with NumPy):
+# pelx's call runs to its end, then Python runs the handler; the call
+# raises only what the handler raises.
+HANDLER_CHILD = textwrap.dedent("""
+    import os, signal, sys, threading, time
+    import numpy as np
+    import pelx
+    kind, handler_kind = sys.argv[1], sys.argv[2]
+    calls = []
+    def handler(signum, frame):
+        calls.append(signum)
+        if handler_kind == "raises":
+            raise ValueError("from the handler")
+    signal.signal(signal.SIGINT, handler)
+    a = np.random.default_rng(0).standard_normal(1 << 22)
+    work = {
+        # each a second or more of work on 2 cores
+        "ufunc": lambda: pelx.sin(np.broadcast_to(np.complex128(1 + 1j),
+                                                  (1 << 26,))),
+        "evaluate": lambda: pelx.evaluate(
+            "+".join("sin(a + %d) * cos(a - %d)" % (k, k) for k in range(40))),
+        "reduce": lambda: pelx.std(np.broadcast_to(a, (256, a.size)), axis=1),
+    }[kind]
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    t = time.monotonic()
+    seconds = None
+    try:
+        try:
+            result = work()
+        finally:
+            seconds = time.monotonic() - t
+        state = "finished"
+    except KeyboardInterrupt:
+        state = "KeyboardInterrupt"
+    except ValueError:
+        state = "ValueError"
+    print(state, len(calls), seconds, flush=True)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("kind", ["ufunc", "evaluate", "reduce"])
+@pytest.mark.parametrize("handler_kind", ["returns", "raises"])
+def test_program_sigint_handler_is_honoured(kind, handler_kind):
+    res = subprocess.run([sys.executable, "-c", HANDLER_CHILD, kind,
+                          handler_kind], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    state, calls, seconds = res.stdout.split()
+    assert calls == "1", res.stdout
+    # The signal (sent 0.2 s in) arrived during the call.
+    assert float(seconds) > 0.3, res.stdout
+    assert state == {"returns": "finished", "raises": "ValueError"}[
+        handler_kind], res.stdout
+
+
+# Ctrl-C while a pelx call runs inside another one's kernel (a ctypes
+# kernel calling back into Python and pelx on the main thread): the inner
+# calls share the outer one's handler, Ctrl-C stops both, and Python's
+# handler is back in place afterwards.
+NESTED_CHILD = textwrap.dedent("""
+    import ctypes, os, signal, threading, time
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    import numpy as np
+    import pelx
+    inner = np.ones(300_000)
+    state = {"inner_interrupted": 0}
+    def kernel(x):
+        try:
+            return float(pelx.sum(inner)) + x
+        except KeyboardInterrupt:
+            state["inner_interrupted"] += 1
+            return x
+    proto = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double)
+    keep = proto(kernel)
+    # The address alone, as a compiled kernel's would be.
+    k = proto(ctypes.cast(keep, ctypes.c_void_p).value)
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    t = time.monotonic()
+    try:
+        pelx.map(k, np.ones(100_000))
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted", time.monotonic() - t, flush=True)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+        print("no KeyboardInterrupt after the call", flush=True)
+    except KeyboardInterrupt:
+        print("restored", flush=True)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigint_during_nested_calls():
+    res = subprocess.run([sys.executable, "-c", NESTED_CHILD],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    lines = res.stdout.split("\n")
+    assert lines[0].startswith("interrupted"), res.stdout
+    assert float(lines[0].split()[1]) < 60
+    assert lines[1] == "restored", res.stdout

@@ -18,10 +18,23 @@
  * `sigint_cancel` (the job's cancel flag, polled between chunks) and then
  * calls Python's handler, so PyErr_CheckSignals() raises KeyboardInterrupt
  * once the job has stopped. Only the main thread installs it: Python runs
- * signal handlers there alone, and only it can be interrupted. */
-static volatile int sigint_cancel;
+ * signal handlers there alone, and only it can be interrupted.
+ *
+ * The job is cancelled only when the program's Python-level handler is
+ * signal.default_int_handler (the one that raises KeyboardInterrupt). Any
+ * other handler (installed with signal.signal) is the program's decision:
+ * the job then runs to the end, as a NumPy call would, and Python runs the
+ * handler when the call returns; it raises only if the handler raises.
+ *
+ * Calls nest (a pelx.map kernel may call pelx on the main thread): only the
+ * outermost call installs and restores; inner ones share its cancel flag.
+ * Everything below but on_sigint runs on the main thread with the GIL. */
+static volatile int sigint_cancel; /* int: the type pel_opts.cancel points to */
 static struct sigaction python_sigint; /* the handler we chain to */
 static pthread_t main_thread;
+static int sigint_depth;      /* calls running with on_sigint installed */
+static PyObject *getsignal;   /* signal.getsignal */
+static PyObject *default_int; /* signal.default_int_handler */
 
 static void on_sigint(int sig, siginfo_t *info, void *uctx) {
     sigint_cancel = 1;
@@ -32,15 +45,35 @@ static void on_sigint(int sig, siginfo_t *info, void *uctx) {
         python_sigint.sa_handler(sig);
 }
 
-/* Installs on_sigint if the current handler is a real function (Python's,
- * or the user's via the signal module). Returns 1 if installed. */
-static int sigint_install(void) {
+/* 1 if the Python-level SIGINT handler raises KeyboardInterrupt (or none
+ * was set from Python: a handler of the embedding program's, which we
+ * chain to as before). */
+static int sigint_cancels(void) {
+    PyObject *h = PyObject_CallFunction(getsignal, "i", SIGINT);
+    if (!h) {
+        PyErr_Clear();
+        return 0;
+    }
+    int r = h == default_int || h == Py_None;
+    Py_DECREF(h);
+    return r;
+}
+
+/* Called before a job that releases the GIL; sets po->cancel when Ctrl-C
+ * must cancel it. Returns 1 if sigint_leave() must follow the job. */
+static int sigint_enter(pel_opts *po) {
     if (!pthread_equal(pthread_self(), main_thread)) return 0;
+    if (sigint_depth > 0) { /* nested: on_sigint is in place already */
+        sigint_depth++;
+        po->cancel = &sigint_cancel;
+        return 1;
+    }
     struct sigaction cur;
     if (sigaction(SIGINT, NULL, &cur) != 0) return 0;
     if (!(cur.sa_flags & SA_SIGINFO) &&
         (cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN))
         return 0;
+    if (!sigint_cancels()) return 0;
     python_sigint = cur;
     struct sigaction ours;
     memset(&ours, 0, sizeof ours);
@@ -48,14 +81,24 @@ static int sigint_install(void) {
     ours.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&ours.sa_mask);
     sigint_cancel = 0;
-    return sigaction(SIGINT, &ours, NULL) == 0;
+    if (sigaction(SIGINT, &ours, NULL) != 0) return 0;
+    sigint_depth = 1;
+    po->cancel = &sigint_cancel;
+    return 1;
 }
 
-static void sigint_restore(void) { sigaction(SIGINT, &python_sigint, NULL); }
+static void sigint_leave(void) {
+    if (--sigint_depth == 0) sigaction(SIGINT, &python_sigint, NULL);
+}
 
 int pelx_parallel_call_init(void) {
     main_thread = pthread_self();
-    return 0;
+    PyObject *signal = PyImport_ImportModule("signal");
+    if (!signal) return -1;
+    getsignal = PyObject_GetAttrString(signal, "getsignal");
+    default_int = PyObject_GetAttrString(signal, "default_int_handler");
+    Py_DECREF(signal);
+    return getsignal && default_int ? 0 : -1;
 }
 
 /* ---- running a job ----------------------------------------------------- */
@@ -89,12 +132,11 @@ static int run(const job *j, const pelx_call_opts *opts) {
     if (j->n <= j->grain) {
         rc = job_run(j, &po);
     } else {
-        int installed = sigint_install();
-        if (installed) po.cancel = &sigint_cancel;
+        int installed = sigint_enter(&po);
         Py_BEGIN_ALLOW_THREADS
         rc = job_run(j, &po);
         Py_END_ALLOW_THREADS
-        if (installed) sigint_restore();
+        if (installed) sigint_leave();
     }
     if (rc == PEL_ECANCELED) {
         /* Python's handler has run: this raises KeyboardInterrupt (or what

@@ -35,7 +35,8 @@ int pelx_run_reduce(int64_t n, int64_t grain, size_t partial_size,
                     pel_reduce_fn fn, pel_combine_fn combine, void *ctx,
                     void *result, const pelx_call_opts *opts);
 
-/* Set up once at import (records the main thread). */
+/* Set up once at import (records the main thread, looks up the signal
+ * module's handlers). Returns 0, or -1 with an exception set. */
 int pelx_parallel_call_init(void);
 
 #endif

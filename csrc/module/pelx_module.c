@@ -16,7 +16,7 @@ static struct PyModuleDef core_module = {
 PyMODINIT_FUNC PyInit__core(void) {
     import_array();
     import_umath();
-    pelx_parallel_call_init();
+    if (pelx_parallel_call_init() < 0) return NULL;
     PyObject *m = PyModule_Create(&core_module);
     if (!m) return NULL;
     if (pelx_init_threads(m) < 0 || pelx_init_ufunc(m) < 0 ||

@@ -17,9 +17,10 @@ static PyObject *set_num_threads(PyObject *self, PyObject *arg) {
     int overflow = 0;
     long n = PyLong_AsLongAndOverflow(arg, &overflow);
     if (n == -1 && PyErr_Occurred()) return NULL;
-    if (overflow || n > 1 << 16) {
-        PyErr_SetString(PyExc_ValueError,
-                        "number of threads must be at most 65536");
+    if (overflow || n > PEL_MAX_POOL_THREADS) {
+        PyErr_Format(PyExc_ValueError,
+                     "number of threads must be at most %d, got %R",
+                     PEL_MAX_POOL_THREADS, arg);
         return NULL;
     }
     return PyLong_FromLong(pel_set_num_threads((int)n));
@@ -28,6 +29,11 @@ static PyObject *set_num_threads(PyObject *self, PyObject *arg) {
 static PyObject *default_num_threads(PyObject *self, PyObject *noargs) {
     (void)self; (void)noargs;
     return PyLong_FromLong(pel_default_num_threads());
+}
+
+static PyObject *env_num_threads(PyObject *self, PyObject *noargs) {
+    (void)self; (void)noargs;
+    return PyLong_FromLong(pel_env_num_threads());
 }
 
 static PyObject *available_cpus(PyObject *self, PyObject *noargs) {
@@ -80,6 +86,9 @@ static PyMethodDef threads_methods[] = {
      "returns the previous size."},
     {"default_num_threads", default_num_threads, METH_NOARGS,
      "default_num_threads()\n--\n\nmin(available CPUs, PELX_NUM_THREADS)."},
+    {"env_num_threads", env_num_threads, METH_NOARGS,
+     "env_num_threads()\n--\n\nPELX_NUM_THREADS as the pool reads it: 0 "
+     "unset, -1 invalid, else its value."},
     {"available_cpus", available_cpus, METH_NOARGS,
      "available_cpus()\n--\n\nCPUs this process may use (affinity and "
      "cgroup quota)."},
@@ -91,5 +100,7 @@ static PyMethodDef threads_methods[] = {
 };
 
 int pelx_init_threads(PyObject *m) {
-    return PyModule_AddFunctions(m, threads_methods);
+    if (PyModule_AddFunctions(m, threads_methods) < 0) return -1;
+    return PyModule_AddIntConstant(m, "MAX_POOL_THREADS",
+                                   PEL_MAX_POOL_THREADS);
 }

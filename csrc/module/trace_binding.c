@@ -13,10 +13,13 @@ static size_t session_capacity;
 /* _trace_start(capacity): record up to capacity chunk events per thread. */
 static PyObject *py_trace_start(PyObject *self, PyObject *arg) {
     (void)self;
-    Py_ssize_t cap = PyLong_AsSsize_t(arg);
+    int overflow = 0;
+    long long cap = PyLong_AsLongLongAndOverflow(arg, &overflow);
     if (cap == -1 && PyErr_Occurred()) return NULL;
-    if (cap < 1) {
-        PyErr_SetString(PyExc_ValueError, "trace capacity must be >= 1");
+    if (overflow || cap < 1 || (unsigned long long)cap > PEL_TRACE_MAX_EVENTS) {
+        PyErr_Format(PyExc_ValueError,
+                     "trace capacity must be between 1 and %zu events per "
+                     "thread, got %R", PEL_TRACE_MAX_EVENTS, arg);
         return NULL;
     }
     if (session_capacity) {
@@ -45,9 +48,10 @@ static PyObject *py_trace_stop(PyObject *self, PyObject *noargs) {
      * threads share thread id 0, so leave room for a few of them beyond
      * the pool; whatever does not fit is counted in `dropped`. */
     size_t threads = (size_t)pel_get_num_threads() + 8;
+    /* No overflow: capacity <= PEL_TRACE_MAX_EVENTS and threads <= 264. */
     size_t max = session_capacity * threads;
     session_capacity = 0;
-    pel_trace_event *ev = PyMem_Calloc(max, sizeof *ev);
+    pel_trace_event *ev = PyMem_Calloc(max, sizeof *ev); /* checks n*size */
     if (!ev) {
         pel_trace_stop(NULL, 0, NULL);
         return PyErr_NoMemory();
@@ -83,4 +87,8 @@ static PyMethodDef trace_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-int pelx_init_trace(PyObject *m) { return PyModule_AddFunctions(m, trace_methods); }
+int pelx_init_trace(PyObject *m) {
+    if (PyModule_AddFunctions(m, trace_methods) < 0) return -1;
+    return PyModule_AddObject(m, "TRACE_MAX_EVENTS",
+                              PyLong_FromSize_t(PEL_TRACE_MAX_EVENTS));
+}

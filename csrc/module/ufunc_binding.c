@@ -10,7 +10,7 @@
  *       NumPy's own). Everything else goes to the
  *       Python function registered as the general path (pelx._ufuncs),
  *       which resolves dtypes with NumPy and calls ufunc_exec.
- *   ufunc_exec(op, loop_dtype, inputs, out, where, order)
+ *   ufunc_exec(op, loop, inputs, out, where, order, alloc)
  *       Runs op over already-converted ndarrays with NpyIter
  *       (ufunc_iter.c).
  */
@@ -353,29 +353,83 @@ static PyObject *ufunc_call(PyObject *self, PyObject *const *args,
     return r;
 }
 
-/* ufunc_exec(op, loop_dtype, inputs, out, where, order) */
+/* The pel_dtype of a dtype argument of ufunc_exec, or -1 with TypeError. */
+static int loop_dtype_arg(PyObject *o, const char *what) {
+    int t = PyArray_DescrCheck(o) ? pelx_pel_dtype((PyArray_Descr *)o) : -1;
+    if (t < 0)
+        PyErr_Format(PyExc_TypeError, "ufunc_exec: %s: pelx has no loops "
+                     "for %R", what, o);
+    return t;
+}
+
+/* Fills spec for op from ufunc_exec's loop and allocation arguments:
+ * loop is a dtype (every input and the loop of that dtype) or, for the
+ * six comparisons, a pair of int64/uint64 dtypes (NumPy's exact mixed-sign
+ * loops); alloc is None or the dtype of an output to allocate. */
+static int loop_spec(pel_op op, PyObject *loop, PyObject *alloc,
+                     pelx_loop_spec *spec) {
+    const int nin = pel_kernel_nin(op);
+    if (PyTuple_Check(loop)) {
+        int a, b;
+        if (PyTuple_GET_SIZE(loop) != 2 || nin != 2 ||
+            (a = loop_dtype_arg(PyTuple_GET_ITEM(loop, 0), "loop")) < 0 ||
+            (b = loop_dtype_arg(PyTuple_GET_ITEM(loop, 1), "loop")) < 0)
+            goto mixed_error;
+        if (!((a == PEL_INT64 && b == PEL_UINT64) ||
+              (a == PEL_UINT64 && b == PEL_INT64)))
+            goto mixed_error;
+        spec->loop = pel_kernel_int64_uint64(op, a == PEL_UINT64);
+        if (!spec->loop) goto mixed_error;
+        spec->in_t[0] = (pel_dtype)a;
+        spec->in_t[1] = (pel_dtype)b;
+        spec->out_t = PEL_BOOL;
+    } else {
+        int t = loop_dtype_arg(loop, "loop");
+        if (t < 0) return -1;
+        spec->loop = pel_kernel(op, (pel_dtype)t);
+        int out_t = pel_kernel_out_dtype(op, (pel_dtype)t);
+        if (!spec->loop || out_t < 0) {
+            PyErr_Format(PyExc_TypeError, "pelx has no '%s' loop for %R",
+                         pel_kernel_name(op), loop);
+            return -1;
+        }
+        for (int i = 0; i < nin; i++)
+            spec->in_t[i] = pelx_input_dtype(op, (pel_dtype)t, i);
+        spec->out_t = (pel_dtype)out_t;
+    }
+    spec->alloc_typenum = -1;
+    if (alloc != Py_None) {
+        /* float16 is the one dtype pelx rounds to without loops of its
+         * own (pelx_pel_dtype refuses it): checked by type number. */
+        if (!PyArray_DescrCheck(alloc) ||
+            ((PyArray_Descr *)alloc)->type_num != NPY_HALF) {
+            PyErr_Format(PyExc_TypeError, "ufunc_exec: alloc must be None "
+                         "or float16, got %R", alloc);
+            return -1;
+        }
+        spec->alloc_typenum = NPY_HALF;
+    }
+    return 0;
+mixed_error:
+    if (!PyErr_Occurred())
+        PyErr_Format(PyExc_TypeError, "ufunc_exec: no mixed-sign '%s' loop "
+                     "for %R", pel_kernel_name(op), loop);
+    return -1;
+}
+
+/* ufunc_exec(op, loop, inputs, out, where, order, alloc) */
 static PyObject *ufunc_exec(PyObject *self, PyObject *const *args,
                             Py_ssize_t nargs) {
     (void)self;
     pel_op op;
-    PyArray_Descr *loop_descr = NULL;
     NPY_ORDER order = NPY_KEEPORDER;
-    if (nargs != 6) {
-        PyErr_SetString(PyExc_TypeError, "ufunc_exec takes 6 arguments");
+    pelx_loop_spec spec;
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "ufunc_exec takes 7 arguments");
         return NULL;
     }
     if (op_from(args[0], &op) < 0) return NULL;
-    if (!PyArray_DescrCheck(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "ufunc_exec: loop dtype expected");
-        return NULL;
-    }
-    loop_descr = (PyArray_Descr *)args[1];
-    int t = pelx_pel_dtype(loop_descr);
-    if (t < 0) {
-        PyErr_Format(PyExc_TypeError, "pelx has no loops for dtype %R",
-                     args[1]);
-        return NULL;
-    }
+    if (loop_spec(op, args[1], args[6], &spec) < 0) return NULL;
     const int nin = pel_kernel_nin(op);
     PyObject *inputs = args[2];
     if (!PyTuple_Check(inputs) || PyTuple_GET_SIZE(inputs) != nin) {
@@ -402,7 +456,7 @@ static PyObject *ufunc_exec(PyObject *self, PyObject *const *args,
         return NULL;
     if (!PyArray_OrderConverter(args[5], &order)) return NULL;
     PyObject *r = pelx_ufunc_iter(
-        op, (pel_dtype)t, in, out == Py_None ? NULL : (PyArrayObject *)out,
+        op, &spec, in, out == Py_None ? NULL : (PyArrayObject *)out,
         where == Py_None ? NULL : (PyArrayObject *)where, order);
     if (r && out == Py_None) return PyArray_Return((PyArrayObject *)r);
     return r;
@@ -443,8 +497,10 @@ static PyMethodDef ufunc_methods[] = {
      "ufunc_call(op, out, where, casting, order, dtype, *inputs)\n--\n\n"
      "Run elementwise operation op (index into ufunc_ops)."},
     {"ufunc_exec", (PyCFunction)(void (*)(void))ufunc_exec, METH_FASTCALL,
-     "ufunc_exec(op, loop_dtype, inputs, out, where, order)\n--\n\n"
-     "Run op over ndarrays with loop dtype loop_dtype (NpyIter path)."},
+     "ufunc_exec(op, loop, inputs, out, where, order, alloc)\n--\n\n"
+     "Run op over ndarrays (NpyIter path). loop: the loop dtype, or an\n"
+     "(int64, uint64) pair for exact mixed-sign comparisons; alloc: None,\n"
+     "or float16 to round the result into a float16 array."},
     {"_ufunc_register", ufunc_register, METH_VARARGS,
      "_ufunc_register(general_path, fast_entry, default_casting, "
      "default_order)\n--\n\nInstall the Python half of ufunc_call."},

@@ -37,12 +37,24 @@ int64_t pelx_ufunc_grain(pel_op op, int64_t n, int64_t bytes_per_elem);
 int pelx_ufunc_run(pel_op op, int64_t n, int64_t grain, pel_for_fn fn,
                    void *ctx, int max_threads);
 
+/* What the general path runs: the kernel, the dtypes the iterator casts
+ * each input to and the output from, and the NumPy type number of an
+ * output it allocates: -1 for out_t; NPY_HALF for float16 results, which
+ * the float32 loops compute and the iterator rounds to half precision, as
+ * NumPy's half loops do. */
+typedef struct pelx_loop_spec {
+    pel_loop_fn loop;
+    pel_dtype in_t[PELX_MAX_ARGS];
+    pel_dtype out_t;
+    int alloc_typenum;
+} pelx_loop_spec;
+
 /* The general path: NpyIter over inputs (already ndarrays), out (ndarray or
- * NULL), where (bool-castable ndarray or NULL). loop_t is the loop dtype.
+ * NULL), where (bool-castable ndarray or NULL).
  * Returns the result (out itself when given) or NULL. */
-PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
-                          PyArrayObject *out, PyArrayObject *where,
-                          NPY_ORDER order);
+PyObject *pelx_ufunc_iter(pel_op op, const pelx_loop_spec *spec,
+                          PyArrayObject **in, PyArrayObject *out,
+                          PyArrayObject *where, NPY_ORDER order);
 
 /* Chunk function return codes besides 0: a kernel error code
  * (PEL_KERR_*, small positive, see kernels.h), or PELX_CHUNK_EITER when

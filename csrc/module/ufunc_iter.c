@@ -83,17 +83,41 @@ static int slot_init(iter_slot *s, NpyIter *it) {
     return 0;
 }
 
-PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
-                          PyArrayObject *out, PyArrayObject *where,
-                          NPY_ORDER order) {
-    const int nin = pel_kernel_nin(op);
-    pel_loop_fn loop = pel_kernel(op, loop_t);
-    int out_t = pel_kernel_out_dtype(op, loop_t);
-    if (!loop || out_t < 0) {
-        PyErr_Format(PyExc_TypeError, "pelx has no '%s' loop for this dtype",
-                     pel_kernel_name(op));
+/* Allocates op's output the way NpyIter would (broadcast shape, layout
+ * from `order` and the inputs), of dtype typenum: used when the array to
+ * return is not of the dtype the kernel writes (float16 results of the
+ * float32 loops). No element is visited. */
+static PyArrayObject *alloc_output(int nin, PyArrayObject **in,
+                                   int typenum, NPY_ORDER order) {
+    PyArrayObject *ops[PELX_MAX_ARGS];
+    npy_uint32 flags[PELX_MAX_ARGS];
+    PyArray_Descr *dtypes[PELX_MAX_ARGS] = {NULL};
+    for (int i = 0; i < nin; i++) {
+        ops[i] = in[i];
+        flags[i] = NPY_ITER_READONLY;
+    }
+    ops[nin] = NULL;
+    flags[nin] = NPY_ITER_WRITEONLY | NPY_ITER_ALLOCATE |
+                 NPY_ITER_NO_SUBTYPE;
+    dtypes[nin] = PyArray_DescrFromType(typenum);
+    NpyIter *it = NpyIter_MultiNew(nin + 1, ops, NPY_ITER_ZEROSIZE_OK,
+                                   order, NPY_UNSAFE_CASTING, flags, dtypes);
+    Py_DECREF(dtypes[nin]);
+    if (!it) return NULL;
+    PyArrayObject *res = NpyIter_GetOperandArray(it)[nin];
+    Py_INCREF(res);
+    if (NpyIter_Deallocate(it) != NPY_SUCCEED) {
+        Py_DECREF(res);
         return NULL;
     }
+    return res;
+}
+
+PyObject *pelx_ufunc_iter(pel_op op, const pelx_loop_spec *spec,
+                          PyArrayObject **in, PyArrayObject *out,
+                          PyArrayObject *where, NPY_ORDER order) {
+    const int nin = pel_kernel_nin(op);
+    const pel_loop_fn loop = spec->loop;
     const int nop = nin + 1 + (where != NULL);
     PyArrayObject *ops[PELX_MAX_ARGS + 1];
     npy_uint32 op_flags[PELX_MAX_ARGS + 1];
@@ -103,20 +127,27 @@ PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
         NPY_ITER_READONLY | NPY_ITER_NBO | NPY_ITER_ALIGNED;
     int64_t bytes_per_elem = 0;
     PyObject *result = NULL;
+    PyArrayObject *allocated = NULL;
+    if (!out && spec->alloc_typenum >= 0) {
+        out = allocated = alloc_output(nin, in, spec->alloc_typenum, order);
+        if (!out) return NULL;
+    }
     for (int i = 0; i < nin; i++) {
         ops[i] = in[i];
         op_flags[i] = in_flags;
-        op_dtypes[i] =
-            PyArray_DescrFromType(pelx_typenum(pelx_input_dtype(op, loop_t, i)));
+        op_dtypes[i] = PyArray_DescrFromType(pelx_typenum(spec->in_t[i]));
     }
     ops[nin] = out;
     op_flags[nin] = NPY_ITER_WRITEONLY | NPY_ITER_ALLOCATE |
                     NPY_ITER_NO_SUBTYPE | NPY_ITER_NO_BROADCAST |
                     NPY_ITER_NBO | NPY_ITER_ALIGNED;
-    op_dtypes[nin] = PyArray_DescrFromType(pelx_typenum((pel_dtype)out_t));
+    op_dtypes[nin] = PyArray_DescrFromType(pelx_typenum(spec->out_t));
     if (where) {
         ops[nin + 1] = where;
         op_flags[nin + 1] = in_flags | NPY_ITER_ARRAYMASK;
+        /* The caller copies operands that overlap out (pelx/_ufuncs.py):
+         * the iterator's own overlap copy of out is written back whole,
+         * also where the mask is False. */
         op_flags[nin] |= NPY_ITER_WRITEMASKED;
         op_dtypes[nin + 1] = PyArray_DescrFromType(NPY_BOOL);
     }
@@ -125,25 +156,40 @@ PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
 
     /* Casting was validated against NumPy's rules before this call (the
      * caller used the ufunc's resolve_dtypes), so the iterator may cast. */
-    NpyIter *it = NpyIter_MultiNew(
-        nop, ops,
+    const npy_uint32 iter_flags =
         NPY_ITER_EXTERNAL_LOOP | NPY_ITER_BUFFERED | NPY_ITER_GROWINNER |
-            NPY_ITER_RANGED | NPY_ITER_DELAY_BUFALLOC |
-            NPY_ITER_ZEROSIZE_OK | NPY_ITER_COPY_IF_OVERLAP,
-        order, NPY_UNSAFE_CASTING, op_flags, op_dtypes);
-    for (int i = 0; i < nop; i++) Py_XDECREF(op_dtypes[i]);
-    if (!it) return NULL;
+        NPY_ITER_RANGED | NPY_ITER_DELAY_BUFALLOC | NPY_ITER_ZEROSIZE_OK |
+        NPY_ITER_COPY_IF_OVERLAP;
+    NpyIter *it = NpyIter_MultiNew(
+        nop, ops, iter_flags, order, NPY_UNSAFE_CASTING, op_flags, op_dtypes);
+    if (!it) {
+        for (int i = 0; i < nop; i++) Py_XDECREF(op_dtypes[i]);
+        Py_XDECREF(allocated);
+        return NULL;
+    }
 
     /* The array to return: out itself (the iterator may hold a temporary
      * copy of it that is written back on deallocation), else the one the
      * iterator allocated. */
-    result = out ? (PyObject *)out : (PyObject *)NpyIter_GetOperandArray(it)[nin];
-    Py_INCREF(result);
+    if (allocated) result = (PyObject *)allocated; /* our reference */
+    else {
+        result = out ? (PyObject *)out
+                     : (PyObject *)NpyIter_GetOperandArray(it)[nin];
+        Py_INCREF(result);
+    }
 
     const int64_t n = NpyIter_GetIterSize(it);
     const int64_t grain = pelx_ufunc_grain(op, n, bytes_per_elem);
     pel_opts po = {NULL, 0};
-    const int nslots = n > grain ? pel_job_slots(&po) : 1;
+    /* NpyIter_Copy of a masked iterator whose output is cast copies the
+     * masked transfer function without its free function (NumPy 2.x then
+     * crashes deallocating the copy): such calls, where= with out= of
+     * another dtype than the loop's, run on one iterator. */
+    const int masked_cast =
+        where && !PyArray_EquivTypes(
+                     PyArray_DESCR(NpyIter_GetOperandArray(it)[nin]),
+                     op_dtypes[nin]);
+    const int nslots = n > grain && !masked_cast ? pel_job_slots(&po) : 1;
     iter_slot *slots = calloc((size_t)nslots, sizeof *slots);
     int nmade = 0, rc = -1;
     if (!slots) {
@@ -173,6 +219,7 @@ PyObject *pelx_ufunc_iter(pel_op op, pel_dtype loop_t, PyArrayObject **in,
     }
 
 done:
+    for (int i = 0; i < nop; i++) Py_XDECREF(op_dtypes[i]);
     /* Copies first, the original last: deallocation writes temporary
      * overlap copies back into out. */
     for (int s = 1; s < nmade; s++) NpyIter_Deallocate(slots[s].it);

@@ -1,6 +1,7 @@
 /* cpu_count.c — how many threads the pool uses by default:
  * min(CPUs in sched_getaffinity, ceil(cgroup CPU quota), PELX_NUM_THREADS). */
 #include "pel/pel_internal.h"
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,14 +67,26 @@ int pel_available_cpus(void) {
     return n < 1 ? 1 : n;
 }
 
+int pel_env_num_threads(void) {
+    const char *s = getenv("PELX_NUM_THREADS");
+    if (!s) return 0;
+    while (*s == ' ' || *s == '\t') s++;
+    if (*s == '\0') return 0;
+    long long v = 0;
+    int digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        if (v < INT_MAX) v = v * 10 + (*s - '0');
+    while (*s == ' ' || *s == '\t') s++;
+    if (!digits || *s != '\0' || v < 1) return -1;
+    return v > INT_MAX ? INT_MAX : (int)v;
+}
+
 int pel_default_num_threads(void) {
     int n = pel_available_cpus();
-    const char *env = getenv("PELX_NUM_THREADS");
-    if (env && *env) {
-        char *end;
-        long v = strtol(env, &end, 10);
-        /* Invalid values (not a positive integer) are ignored. */
-        if (*end == '\0' && v >= 1 && v < n) n = (int)v;
-    }
+    /* Invalid values are ignored here (the binding warns about them); a
+     * valid one only lowers the count: more threads than CPUs never help
+     * (pel_set_num_threads can still ask for them). */
+    int v = pel_env_num_threads();
+    if (v >= 1 && v < n) n = v;
     return n;
 }

@@ -109,13 +109,19 @@ int pel_job_slots(const pel_opts *opts);
 
 /* Pool size, counting the calling thread. */
 int pel_get_num_threads(void);
-/* Set the pool size (n >= 1; n <= 0 restores the default). Safe while jobs
- * run: running jobs finish with the threads they have. Returns the previous
- * size. */
+/* Most threads a pool can have, the calling thread included. */
+#define PEL_MAX_POOL_THREADS 256
+/* Set the pool size (1 <= n <= PEL_MAX_POOL_THREADS, larger n is capped;
+ * n <= 0 restores the default). Safe while jobs run: running jobs finish
+ * with the threads they have. Returns the previous size. */
 int pel_set_num_threads(int n);
 /* min(CPUs in sched_getaffinity, ceil(cgroup v1/v2 CPU quota),
  * PELX_NUM_THREADS if set and valid). */
 int pel_default_num_threads(void);
+/* PELX_NUM_THREADS as read by pel_default_num_threads: 0 if unset or
+ * empty, -1 if not a positive decimal integer (surrounding blanks
+ * allowed), else its value (capped at INT_MAX). */
+int pel_env_num_threads(void);
 /* CPUs available to this process (affinity and cgroup quota, ignoring
  * PELX_NUM_THREADS). */
 int pel_available_cpus(void);
@@ -174,9 +180,15 @@ typedef struct pel_trace_event {
     uint64_t end_ns;
 } pel_trace_event;
 
+/* Most events a session may keep per thread: 2^24 events are 768 MiB per
+ * thread (48 bytes each), far beyond any timeline a viewer loads, and the
+ * bound keeps every size computed from it (a thread's buffer, the copy of
+ * all threads' events) far from overflowing size_t. */
+#define PEL_TRACE_MAX_EVENTS ((size_t)1 << 24)
+
 /* Start a session recording up to capacity_events events per thread (more
  * are dropped and counted). Discards the previous session's events.
- * Returns PEL_OK or PEL_EINVAL (capacity 0). */
+ * Returns PEL_OK, or PEL_EINVAL for 0 or more than PEL_TRACE_MAX_EVENTS. */
 int pel_trace_start(size_t capacity_events);
 /* Stop the session; copy up to max of its events, sorted by begin_ns, into
  * out; store the number of events not returned (buffer full or max too

@@ -22,7 +22,7 @@
 
 /* Largest pool (calling thread + workers). Bounds the static per-worker
  * arrays; pel_set_num_threads clamps to it. */
-#define PEL_MAX_THREADS 256
+#define PEL_MAX_THREADS PEL_MAX_POOL_THREADS
 
 /* Cache line size used for padding hot per-thread / per-slot data. */
 #define PEL_CACHE_LINE 64

@@ -79,7 +79,8 @@ void pel_trace_record(int thread, int slot, uint64_t job_id, int64_t begin,
 }
 
 int pel_trace_start(size_t capacity_events) {
-    if (capacity_events == 0) return PEL_EINVAL;
+    if (capacity_events == 0 || capacity_events > PEL_TRACE_MAX_EVENTS)
+        return PEL_EINVAL;
     pthread_mutex_lock(&reg_lock);
     atomic_store_explicit(&session_cap, capacity_events, memory_order_relaxed);
     /* release: see pel_trace_record. */

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from ._overrides import overriding, refuse
 from . import _core
 from ._progress import progress_callback
 
@@ -282,6 +283,10 @@ def map(kernel, *arrays, out=None, dtype=None, casting="same_kind", progress=Fal
                         f"{len(arrays)} array(s) were given")
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"pelx.map: out must be a numpy.ndarray, got {type(out).__name__}")
+    for i, x in enumerate(arrays + (out,)):
+        if overriding(x):
+            raise refuse("map", "out" if i == len(arrays) else f"arrays[{i}]",
+                         x)
     callback, close, waves = progress_callback(progress, "pelx.map")
     try:
         result = _core._map(k.address, k.form, k.dtype, tuple(arrays), out, casting,

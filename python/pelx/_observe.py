@@ -3,6 +3,7 @@ timeline of chunks (``pelx.trace()``) viewable in Perfetto / chrome://tracing.
 """
 import contextlib
 import json
+import operator
 import os
 from typing import NamedTuple
 
@@ -182,8 +183,9 @@ def trace(path, capacity=DEFAULT_TRACE_CAPACITY):
     path : str or os.PathLike
         File to write (overwritten).
     capacity : int, optional
-        Most chunk events kept per thread; later ones are dropped and
-        counted in ``otherData.dropped_events`` (default 2**16).
+        Most chunk events kept per thread, at most 2**24; later ones are
+        dropped and counted in ``otherData.dropped_events`` (default
+        2**16).
 
     Yields
     ------
@@ -195,6 +197,8 @@ def trace(path, capacity=DEFAULT_TRACE_CAPACITY):
     ------
     RuntimeError
         If a trace is already being recorded.
+    TypeError, ValueError
+        If `capacity` is not an integer between 1 and 2**24.
 
     Examples
     --------
@@ -203,9 +207,11 @@ def trace(path, capacity=DEFAULT_TRACE_CAPACITY):
     ...     pelx.exp(np.ones(10_000_000))
     """
     path = os.fspath(path)
-    capacity = int(capacity)
-    if capacity < 1:
-        raise ValueError(f"capacity must be >= 1, got {capacity}")
+    capacity = operator.index(capacity)
+    if not 1 <= capacity <= _core.TRACE_MAX_EVENTS:
+        raise ValueError(f"capacity must be between 1 and "
+                         f"{_core.TRACE_MAX_EVENTS} events per thread, got "
+                         f"{capacity}")
     _core._trace_start(capacity)
     result = _Trace(path)
     try:

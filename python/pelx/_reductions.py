@@ -12,16 +12,26 @@ results are combined depend only on the array's shape and layout.
 
 This module applies NumPy's rules and lays out the axes; the C kernels
 (``pelx._core._reduce``) see a 2 x 2 strided view (kept x reduced axes).
+
+Two kinds of call are NumPy's own, made with the caller's arguments
+unchanged: operands with semantics of their own (masked arrays and other
+ndarray subclasses but memmap, ``__array_function__`` overrides; see
+``pelx._overrides``), and float16 data or accumulators (NumPy's half
+reductions round at points that depend on its buffering).
 """
+import functools
 import math
 import operator
-import warnings
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _core
 from ._dtypes import SUPPORTED as _SUPPORTED
+from ._overrides import first_overriding
+from ._warn import warn as _warn
+
+_F16 = np.dtype(np.float16)
 
 __all__ = [
     "sum", "prod", "min", "max", "amin", "amax", "mean", "var", "std",
@@ -31,6 +41,37 @@ __all__ = [
 
 # ---- argument handling ------------------------------------------------------
 
+class _ForNumPy(Exception):
+    """Raised while a call is checked: NumPy's function answers it."""
+
+
+def _numpy_fallback(fn):
+    """Makes fn hand its call, arguments unchanged, to the NumPy function of
+    the same name when an operand overrides NumPy (masked arrays, ...) or
+    when its checks raise _ForNumPy (float16)."""
+    fname = fn.__name__
+    numpy_fn = getattr(np, fname)
+    planned = fname in _FAST_NAMES
+
+    @functools.wraps(fn)
+    def reduction(*args, **kwargs):
+        if not kwargs and len(args) == 1 and type(args[0]) is np.ndarray:
+            # fn(ndarray), the common small call: no operand to scan, and
+            # the planned whole-array path when it takes the call.
+            if planned:
+                res = _whole(fname, args[0])
+                if res is not None:
+                    return res
+        elif (first_overriding(args) is not None
+              or first_overriding(kwargs.values()) is not None):
+            return numpy_fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except _ForNumPy:
+            return numpy_fn(*args, **kwargs)
+    return reduction
+
+
 def _supported(dt):
     return _core._reduce_has_kernel("max", dt, dt)
 
@@ -38,6 +79,8 @@ def _supported(dt):
 def _input(a, fname):
     """`a` as a native-order, aligned ndarray of a supported dtype."""
     arr = np.asarray(a)
+    if arr.dtype == _F16:
+        raise _ForNumPy
     if arr.dtype.kind not in "biufc" or not _supported(arr.dtype.newbyteorder("=")):
         raise TypeError(
             f"pelx.{fname}: unsupported dtype {arr.dtype}; supported: {_SUPPORTED}"
@@ -200,15 +243,29 @@ def _cast_for(op, arr, acc):
 
 
 def _sum_core(arr, axes, acc, op="sum"):
-    """Sum/prod/nansum of a non-empty input over axes in acc; kept shape."""
+    """Sum/prod/nansum of arr over axes in acc; kept shape."""
+    if _reduced_count(arr.shape, axes) == 0:
+        return np.full(_kept_shape(arr.shape, axes), op == "prod", dtype=acc)
     if acc.kind == "b":  # boolean add is 'or', boolean multiply is 'and'
         return _run("any" if op in ("sum", "nansum") else "all",
                     arr, axes, np.bool_, np.bool_)
     if op == "nansum" and acc.kind not in "fc":
         op = "sum"
+    if acc == _F16:
+        raise _ForNumPy
     if not _supported(acc):
         raise TypeError(f"pelx: unsupported dtype {acc}; supported: {_SUPPORTED}")
     return _run(op, _cast_for(op, arr, acc), axes, acc, acc)
+
+
+def _initial(initial, dt):
+    """initial= as a 0-d array of dt, converted as NumPy's reductions
+    convert it: a Python int out of dt's range raises OverflowError."""
+    try:
+        return np.asarray(initial, dtype=dt)
+    except OverflowError:
+        raise OverflowError(
+            f"Python integer {initial} out of bounds for {dt}") from None
 
 
 # ---- the common call, planned once per (function, dtype) ----------------------
@@ -220,6 +277,8 @@ def _sum_core(arr, axes, acc, op="sum"):
 # chunk grid as the general path, without its per-call bookkeeping.
 
 _FAST_PLANS = {}
+#: The functions with a plan (the fallback wrapper tries it first).
+_FAST_NAMES = frozenset(("sum", "prod", "min", "max"))
 
 
 def _fast_plan(fname, dt):
@@ -236,13 +295,6 @@ def _fast_plan(fname, dt):
     if acc.kind == "b" or not _core._reduce_has_kernel(op, dt, acc):
         return None
     return op, acc
-
-
-def _plain(a, axis, dtype, out, keepdims, initial, where):
-    """The call is fname(ndarray) with every keyword at its default."""
-    return (type(a) is np.ndarray and axis is None and dtype is None
-            and out is None and not keepdims and initial is None
-            and where is True)
 
 
 def _whole(fname, a):
@@ -268,10 +320,6 @@ def _whole(fname, a):
 # ---- sum, prod, nansum ------------------------------------------------------
 
 def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
-    if _plain(a, axis, dtype, out, keepdims, initial, where):
-        res = _whole(fname, a)
-        if res is not None:
-            return res
     _check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
@@ -281,21 +329,25 @@ def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
         acc = out.dtype
     else:
         acc = _default_sum_dtype(arr.dtype)
+    if acc == _F16:
+        raise _ForNumPy
+    init = None if initial is None else _initial(initial, acc)
+    if op == "nansum" and arr.dtype.kind in "fc" and acc.kind not in "fc":
+        # NumPy's nansum: NaN becomes 0, then the sum casts to dtype.
+        arr = np.where(np.isnan(arr), arr.dtype.type(0), arr)
+        op = "sum"
     if op == "nansum" and arr.dtype.kind in "fc" and where is not True:
         arr = _masked(arr, where, 0)
     elif where is not True:
         arr = _masked(arr, where, identity)
-    if _reduced_count(arr.shape, axes) == 0:
-        res = np.full(_kept_shape(arr.shape, axes), identity, dtype=acc)
-    else:
-        res = _sum_core(arr, axes, acc, op)
-    if initial is not None:
-        init = np.asarray(initial).astype(acc)
+    res = _sum_core(arr, axes, acc, op)
+    if init is not None:
         res = (res + init) if op != "prod" else (res * init)
         res = np.asarray(res).astype(acc, copy=False)
     return _finish(res, arr.shape, axes, keepdims, out, fname)
 
 
+@_numpy_fallback
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
         where=True):
     """Sum of array elements over the given axes (parallel, pairwise).
@@ -327,6 +379,7 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
     return _fold("sum", "sum", 0, a, axis, dtype, out, keepdims, initial, where)
 
 
+@_numpy_fallback
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
          where=True):
     """Product of array elements over the given axes; see :func:`numpy.prod`.
@@ -336,6 +389,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
     return _fold("prod", "prod", 1, a, axis, dtype, out, keepdims, initial, where)
 
 
+@_numpy_fallback
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
            where=True):
     """Sum treating NaNs as zero; see :func:`numpy.nansum`."""
@@ -346,40 +400,37 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
 # ---- min, max, nanmin, nanmax -----------------------------------------------
 
 def _extreme(fname, op, ufunc_name, a, axis, out, keepdims, initial, where):
-    if _plain(a, axis, None, out, keepdims, initial, where):
-        res = _whole(fname, a)
-        if res is not None:
-            return res
     _check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
     if arr.dtype.kind not in "fc" and op.startswith("nan"):
         op = op[3:]
+    init = None if initial is None else _initial(initial, arr.dtype)
     if where is not True:
         if initial is None:
             raise ValueError(
                 f"reduction operation '{ufunc_name}' does not have an "
                 "identity, so to use a where mask one has to specify 'initial'")
-        arr = _masked(arr, where, np.asarray(initial).astype(arr.dtype))
+        arr = _masked(arr, where, init)
     kshape = _kept_shape(arr.shape, axes)
     if _reduced_count(arr.shape, axes) == 0:
         if initial is None:
             raise ValueError(
                 f"zero-size array to reduction operation {ufunc_name} which "
                 "has no identity")
-        res = np.full(kshape, initial, dtype=arr.dtype)
+        res = np.full(kshape, init, dtype=arr.dtype)
     else:
         res = _run(op, arr, axes, arr.dtype, arr.dtype)
-        if initial is not None:
-            init = np.asarray(initial).astype(arr.dtype)
+        if init is not None:
             pick = {"max": np.maximum, "min": np.minimum,
                     "nanmax": np.fmax, "nanmin": np.fmin}[op]
             res = np.asarray(pick(res, init)).astype(arr.dtype, copy=False)
     if op.startswith("nan") and np.isnan(res).any():
-        warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+        _warn("All-NaN slice encountered")
     return _finish(res, arr.shape, axes, keepdims, out, fname)
 
 
+@_numpy_fallback
 def max(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """Maximum along the given axes; NaN propagates. See :func:`numpy.max`.
 
@@ -403,6 +454,7 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=True):
                     where)
 
 
+@_numpy_fallback
 def min(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """Minimum along the given axes; NaN propagates. See :func:`max`."""
     return _extreme("min", "min", "minimum", a, axis, out, keepdims, initial,
@@ -413,6 +465,7 @@ amax = max
 amin = min
 
 
+@_numpy_fallback
 def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """Maximum ignoring NaNs; all-NaN slices give NaN and a RuntimeWarning.
     See :func:`numpy.nanmax`."""
@@ -420,6 +473,7 @@ def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
                     initial, where)
 
 
+@_numpy_fallback
 def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """Minimum ignoring NaNs; see :func:`nanmax`."""
     return _extreme("nanmin", "nanmin", "fmin", a, axis, out, keepdims,
@@ -446,12 +500,14 @@ def _arg(fname, op, a, axis, out, keepdims):
     return _finish(res, arr.shape, axes, keepdims, out, fname)
 
 
+@_numpy_fallback
 def argmax(a, axis=None, out=None, *, keepdims=False):
     """Index of the first maximum (of the first NaN, if any) along an axis,
     into the flattened array when axis is None. See :func:`numpy.argmax`."""
     return _arg("argmax", "argmax", a, axis, out, keepdims)
 
 
+@_numpy_fallback
 def argmin(a, axis=None, out=None, *, keepdims=False):
     """Index of the first minimum (of the first NaN, if any); see
     :func:`argmax`."""
@@ -473,12 +529,14 @@ def _truth(fname, identity, a, axis, out, keepdims, where):
     return _finish(res, arr.shape, axes, keepdims, out, fname)
 
 
+@_numpy_fallback
 def any(a, axis=None, out=None, keepdims=False, *, where=True):
     """Whether any element along the axes is true (non-zero; NaN is true).
     See :func:`numpy.any`."""
     return _truth("any", False, a, axis, out, keepdims, where)
 
 
+@_numpy_fallback
 def all(a, axis=None, out=None, keepdims=False, *, where=True):
     """Whether all elements along the axes are true; see :func:`numpy.all`."""
     return _truth("all", True, a, axis, out, keepdims, where)
@@ -492,12 +550,25 @@ def _mean_dtype(dt, dtype):
     return np.dtype(np.float64) if dt.kind in "biu" else dt
 
 
+def _inexact_mean_dtype(dt, dtype):
+    """_mean_dtype for mean, var and std. An integer or bool dtype= makes
+    NumPy truncate the mean and cast the deviations at points of its own
+    implementation: such calls are NumPy's."""
+    mdt = _mean_dtype(dt, dtype)
+    if mdt.kind not in "fc" or mdt == _F16:
+        raise _ForNumPy
+    return mdt
+
+
 def _divide(total, count, dt):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        q = np.true_divide(total, count)
+    """total / count in dt. Under the caller's np.errstate, as NumPy's mean
+    and var divide: an empty slice gives NaN with NumPy's warning, or
+    FloatingPointError under errstate(invalid="raise")."""
+    q = np.true_divide(total, count)
     return np.asarray(q).astype(dt, copy=False)
 
 
+@_numpy_fallback
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Arithmetic mean along the given axes; see :func:`numpy.mean`.
 
@@ -507,7 +578,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     _check_out(out, "mean")
     arr = _input(a, "mean")
     axes = _axes(axis, arr.ndim)
-    acc = _mean_dtype(arr.dtype, dtype)
+    acc = _inexact_mean_dtype(arr.dtype, dtype)
     kshape = _kept_shape(arr.shape, axes)
     if where is not True:
         count = _where_count(where, arr.shape, axes)
@@ -515,15 +586,13 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     else:
         count = _reduced_count(arr.shape, axes)
     if np.any(np.asarray(count) == 0):
-        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
-    if _reduced_count(arr.shape, axes) == 0:
-        total = np.zeros(kshape, dtype=acc)
-    else:
-        total = _sum_core(arr, axes, acc)
+        _warn("Mean of empty slice.")
+    total = _sum_core(arr, axes, acc)
     res = _divide(total, count, acc)
     return _finish(res, arr.shape, axes, keepdims, out, "mean")
 
 
+@_numpy_fallback
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Mean ignoring NaNs; all-NaN slices give NaN and a RuntimeWarning.
     See :func:`numpy.nanmean`."""
@@ -533,20 +602,21 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     _check_out(out, "nanmean")
     axes = _axes(axis, arr.ndim)
     acc = _mean_dtype(arr.dtype, dtype)
+    if acc.kind not in "fc":
+        raise TypeError("If a is inexact, then dtype must be inexact")
+    if acc == _F16:
+        raise _ForNumPy
     kshape = _kept_shape(arr.shape, axes)
     valid = np.asarray(~np.isnan(arr))  # an ndarray for 0-d input too
     if where is not True:
         valid &= np.asarray(where, dtype=bool)
         arr = _masked(arr, where, 0)
-    if _reduced_count(arr.shape, axes) == 0:
-        total = np.zeros(kshape, dtype=acc)
-        count = np.zeros(kshape, dtype=np.int64)
-    else:
-        total = _sum_core(arr, axes, acc, "nansum")
-        count = _sum_core(valid, axes, np.dtype(np.int64))
+    total = _sum_core(arr, axes, acc, "nansum")
+    count = _sum_core(valid, axes, np.dtype(np.int64))
     if np.any(count == 0):
-        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
-    res = _divide(total, count, acc)
+        _warn("Mean of empty slice")
+    with np.errstate(invalid="ignore", divide="ignore"):  # as NumPy's nanmean
+        res = _divide(total, count, acc)
     return _finish(res, arr.shape, axes, keepdims, out, "nanmean")
 
 
@@ -554,13 +624,14 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
     _check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
-    mdt = _mean_dtype(arr.dtype, dtype)
-    if mdt.kind not in "fc":
-        raise TypeError(f"pelx.{fname}: dtype must be a float or complex "
-                        f"type, got {mdt}")
+    mdt = _inexact_mean_dtype(arr.dtype, dtype)
     if arr.dtype.kind == "c" and mdt.kind != "c":
-        raise TypeError(f"pelx.{fname}: dtype {mdt} cannot hold the mean of "
-                        f"a {arr.dtype} array")
+        raise _ForNumPy  # NumPy drops the imaginary parts, with a warning
+    result_dt = None
+    if mdt.kind == "c" and arr.dtype.kind != "c":
+        # NumPy squares real deviations in the complex type: the real
+        # variance with a zero imaginary part, of type dtype.
+        result_dt, mdt = mdt, np.empty(0, mdt).real.dtype
     rdt = np.empty(0, mdt).real.dtype  # variance of complex is real
     kshape = _kept_shape(arr.shape, axes)
     K = _reduced_count(arr.shape, axes)
@@ -570,10 +641,11 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
         count = np.full(kshape, K, dtype=np.int64)
     ddof = operator.index(ddof) if not isinstance(ddof, float) else ddof
     if np.any(count - ddof <= 0):
-        warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning,
-                      stacklevel=3)
+        _warn("Degrees of freedom <= 0 for slice")
     if K == 0 or np.prod(kshape) == 0:
-        res = np.full(kshape, np.nan, dtype=rdt)
+        # NumPy divides here too (0 / 0): NaN, or its error under errstate.
+        res = _divide(np.zeros(kshape, rdt), np.maximum(count - ddof, 0),
+                      rdt)
     else:
         src = arr if where is True else _masked(arr, where, 0)
         mean_ = _divide(_sum_core(src, axes, mdt), count, mdt)
@@ -584,13 +656,15 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
         if not _core._reduce_has_kernel("sumsqdev", src.dtype, rdt):
             src = src.astype(mdt)
         ssd = _run("sumsqdev", src, axes, rdt, rdt, aux=mean_.astype(mdt))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            res = _divide(ssd, np.maximum(count - ddof, 0), rdt)
+        res = _divide(ssd, np.maximum(count - ddof, 0), rdt)
     if root:
         res = np.sqrt(res)
+    if result_dt is not None:
+        res = res.astype(result_dt)
     return _finish(res, arr.shape, axes, keepdims, out, fname)
 
 
+@_numpy_fallback
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
         where=True):
     """Variance along the given axes, two-pass (mean, then the pairwise sum
@@ -616,6 +690,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
     return _var("var", a, axis, dtype, out, ddof, keepdims, where, False)
 
 
+@_numpy_fallback
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
         where=True):
     """Standard deviation: ``sqrt(var(...))``; see :func:`var`."""
@@ -650,6 +725,7 @@ def _dot1d(fname, op, a, b):
     return rt.type(res.astype(rt)[()])
 
 
+@_numpy_fallback
 def dot(a, b, out=None):
     """Dot product. 1-D inputs run on pelx (pairwise, deterministic); other
     shapes are handed to :func:`numpy.dot` (BLAS)."""
@@ -663,6 +739,7 @@ def dot(a, b, out=None):
     return res
 
 
+@_numpy_fallback
 def vdot(a, b):
     """Dot product of the flattened inputs, conjugating the first; see
     :func:`numpy.vdot`."""

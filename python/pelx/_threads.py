@@ -2,12 +2,16 @@
 
 The pool starts with ``min(available CPUs, PELX_NUM_THREADS)`` threads (the
 calling thread counts as one) and can be resized at any time; jobs already
-running finish with the threads they have.
+running finish with the threads they have. The pool is one per process:
+its size, and every ``with threads(n)`` block, apply to all Python threads.
 """
 import contextlib
 import operator
+import os
+import threading
 
 from . import _core
+from ._warn import warn
 
 __all__ = [
     "set_num_threads",
@@ -16,7 +20,7 @@ __all__ = [
     "detect_number_of_cores",
 ]
 
-_MAX_THREADS = 1 << 16
+_MAX_THREADS = _core.MAX_POOL_THREADS
 
 
 def _check_count(n, what):
@@ -52,7 +56,7 @@ def set_num_threads(n):
     Parameters
     ----------
     n : int
-        New pool size, counting the calling thread, ``1 <= n <= 65536``.
+        New pool size, counting the calling thread, ``1 <= n <= 256``.
         ``1`` runs everything on the calling thread.
 
     Returns
@@ -78,11 +82,26 @@ def set_num_threads(n):
     return _core.set_num_threads(_check_count(n, "number of threads"))
 
 
+# The `with threads(n)` blocks open now, in the order they were entered,
+# and the pool size from before the first of them. The pool has the size
+# of the newest open block; when a block exits, it is removed wherever it
+# is in the list, so blocks of different Python threads may exit in any
+# order and the size from before the first is restored once all have.
+_blocks_lock = threading.Lock()
+_blocks = []          # [token, n] of each open block
+_size_before = None   # pool size before the first open block
+
+
 @contextlib.contextmanager
 def threads(n):
     """Context manager: use `n` threads inside the ``with`` block.
 
-    The previous pool size is restored on exit, also after an exception.
+    The pool is shared by the whole process: while blocks of several
+    Python threads are open at once, the newest one sets the size; when a
+    block exits, the size becomes that of the newest block still open, and
+    once the last one has exited, the size from before the first (also
+    after an exception). ``set_num_threads`` inside a block changes the
+    size until the next block enters or exits.
 
     Parameters
     ----------
@@ -96,11 +115,21 @@ def threads(n):
     ...     pelx.get_num_threads()
     1
     """
-    previous = set_num_threads(n)
+    global _size_before
+    n = _check_count(n, "number of threads")
+    token = object()
+    with _blocks_lock:
+        previous = _core.set_num_threads(n)
+        if not _blocks:
+            _size_before = previous
+        _blocks.append((token, n))
     try:
         yield n
     finally:
-        _core.set_num_threads(previous)
+        with _blocks_lock:
+            _blocks[:] = [b for b in _blocks if b[0] is not token]
+            _core.set_num_threads(_blocks[-1][1] if _blocks
+                                  else _size_before)
 
 
 def detect_number_of_cores():
@@ -114,3 +143,14 @@ def detect_number_of_cores():
     int
     """
     return _core.available_cpus()
+
+
+def _check_environment():
+    """Warn about a PELX_NUM_THREADS the pool cannot use (it is ignored)."""
+    if _core.env_num_threads() < 0:
+        warn(f"PELX_NUM_THREADS={os.environ.get('PELX_NUM_THREADS')!r} is not "
+             "a positive integer and is ignored; the pool uses "
+             f"{_core.default_num_threads()} threads", RuntimeWarning)
+
+
+_check_environment()

@@ -14,16 +14,17 @@ dtypes (longdouble, object, strings, datetimes) raise TypeError.
 
 Differences from NumPy ufuncs: these are functions, not ``numpy.ufunc``
 objects (no ``.reduce``/``.outer``/``.at``); ``subok``/``signature`` are
-not accepted; ndarray subclasses and ``__array_ufunc__`` overrides are not
-honoured (inputs are converted with ``numpy.asarray`` and a base ndarray is
-returned).
+not accepted. A call with an ndarray subclass (other than ``numpy.memmap``)
+or an object overriding ``__array_ufunc__``/``__array_function__`` among
+its operands is handed to NumPy whole, so masked arrays, matrices and
+duck arrays keep their semantics (see ``pelx._overrides``).
 """
-import warnings
-
 import numpy as np
 
 from . import _core
 from ._dtypes import SUPPORTED as _SUPPORTED
+from ._overrides import first_overriding as _first_overriding
+from ._warn import warn as _warn
 
 _CASTINGS = frozenset(("no", "equiv", "safe", "same_kind", "unsafe"))
 # The default keyword objects: the C fast path recognises defaults by
@@ -131,6 +132,8 @@ def _is_py_type(t):
 _F32 = np.dtype(np.float32)
 _COMPARISONS = frozenset(
     ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"))
+# The one pair of different input dtypes NumPy has comparison loops for.
+_MIXED = {np.dtype(np.int64), np.dtype(np.uint64)}
 
 
 def _unsupported(spec, loop):
@@ -177,10 +180,8 @@ def _check_where(where, out):
             f"Cannot cast array data from {where.dtype!r} to "
             f"dtype('bool') according to the rule 'safe'")
     if out is None:
-        warnings.warn(
-            "'where' used without 'out', expect uninitialized memory in "
-            "output. If this is intentional, use out=None.",
-            UserWarning, stacklevel=4)
+        _warn("'where' used without 'out', expect uninitialized memory in "
+              "output. If this is intentional, use out=None.", UserWarning)
     return where
 
 
@@ -203,7 +204,7 @@ def _plan(spec, key, dtypes, out_dtype, dtype, casting):
     loop_dt = loop[0]
     kind = _PLAN_RUN
     if any(d != loop_dt for d in loop[1:spec.nin]):
-        if spec.name not in _COMPARISONS:
+        if spec.name not in _COMPARISONS or {loop[0], loop[1]} != _MIXED:
             raise _unsupported(spec, loop)
         kind = _PLAN_MIXED
     else:
@@ -226,6 +227,9 @@ def _general(op, inputs, out, where, casting, order, dtype):
     """Everything the C fast path does not take: any array_like, Python
     scalars, broadcasting, casting, out=/where=/dtype=/order=."""
     spec = _SPECS[op]
+    if _first_overriding(inputs) is not None or _first_overriding(
+            (out, where)) is not None:
+        return _numpy_call(spec, inputs, out, where, casting, order, dtype)
     if out is not None:
         out = _check_out(out)
     if casting not in _CASTINGS:
@@ -250,24 +254,91 @@ def _general(op, inputs, out, where, casting, order, dtype):
                                        casting),
                                 dtypes, out_dtype, dtype, casting)
     where = None if where is True else _check_where(where, out)
+    if where is not None and out is not None:
+        # Masked writes into an out that overlaps an operand: NumPy's answer
+        # is as if the operands were read first. NpyIter's overlap copy of
+        # out would be of the loop's output dtype (bool for a comparison
+        # into a float out) and written back whole, masked-off elements
+        # included; copies of the overlapping operands avoid it.
+        arrays = [a.copy() if isinstance(a, np.ndarray)
+                  and np.may_share_memory(a, out) else a for a in arrays]
+        if np.may_share_memory(where, out):
+            where = where.copy()
     if kind == _PLAN_RUN:
+        if spec.name == "power" and loop_dt.kind == "i":
+            _check_integer_exponents(arrays, where)
         return _exec_converted(spec, arrays, dtypes, loop_dt, out, where,
                                order, loop_dt)
     if kind == _PLAN_MIXED:
-        return _mixed_sign_compare(spec, arrays, loop, out, where, order)
-    if out is None and loop[spec.nin] == _F16:
-        out = np.empty(np.broadcast_shapes(*(np.shape(a) for a in arrays)),
-                       _F16)
-        res = _exec_converted(spec, arrays, dtypes, loop[0], out, where,
-                              order, loop_dt)
-        return res if res is not out or out.ndim else out[()]
-    return _exec_converted(spec, arrays, dtypes, loop[0], out, where, order,
-                           loop_dt)
+        # NumPy's exact int64/uint64 comparison loops (qQ->?, Qq->?).
+        return _exec_converted(spec, arrays, dtypes, None, out, where, order,
+                               (loop[0], loop[1]))
+    return _exec_half(spec, arrays, dtypes, loop, out, where, order)
+
+
+def _check_integer_exponents(operands, where):
+    """NumPy's ValueError for a negative integer exponent among the elements
+    the loop would see, raised before any element is written (NumPy's loop
+    raises it after writing the elements before it; pelx's refused calls
+    leave out= untouched)."""
+    shape = np.broadcast(*operands).shape
+    negative = np.broadcast_to(np.less(operands[1], 0), shape)
+    if where is not None:
+        negative = np.logical_and(negative, where)
+    if np.any(negative):
+        raise ValueError("Integers to negative integer powers are not "
+                         "allowed.")
+
+
+def _numpy_call(spec, inputs, out, where, casting, order, dtype):
+    """The call handed to NumPy's ufunc, for operands whose own semantics
+    (subclasses, __array_ufunc__ overrides) NumPy honours."""
+    kw = {"casting": casting, "order": order}
+    if out is not None:
+        kw["out"] = out
+    if where is not True:
+        kw["where"] = where
+    if dtype is not None:
+        kw["dtype"] = dtype
+    return spec.ufunc(*inputs, **kw)
+
+
+def _exec_half(spec, arrays, dtypes, loop, out, where, order):
+    """A call whose NumPy loop is float16 (e.g. exp of int8): NumPy rounds
+    the inputs to half, computes in float32 and rounds the result to half
+    before any cast to out's dtype. pelx does the same with its float32
+    loop: inputs not exact in half are rounded first, and the result goes
+    through a float16 array."""
+    for i, t in enumerate(dtypes):
+        if not _is_py_type(t) and t != _F16 and not _exact_in_half(t):
+            arrays[i] = arrays[i].astype(_F16)
+            dtypes[i] = _F16
+    if loop[spec.nin] != _F16 or (out is not None and out.dtype == _F16):
+        # A bool result (comparisons, isnan, ...), or out is float16: the
+        # iterator rounds the float32 results into it.
+        return _exec_converted(spec, arrays, dtypes, _F16, out, where, order,
+                               _F32)
+    half = _exec_converted(spec, arrays, dtypes, _F16, None, where, order,
+                           _F32, alloc=_F16)
+    if out is None:
+        return half
+    np.copyto(out, half, casting="unsafe",
+              where=True if where is None else where)
+    return out
+
+
+def _exact_in_half(t):
+    # Every bool, int8 and uint8 value is exact in float16 (11-bit
+    # significand): the float32 loop reads the same value NumPy's half loop
+    # would.
+    return t.kind == "b" or (t.kind in "iu" and t.itemsize == 1)
 
 
 def _exec_converted(spec, arrays, dtypes, scalar_dt, out, where, order,
-                    loop_dt):
-    """Python scalars take dtype scalar_dt, then op runs over loop_dt."""
+                    loop_dt, alloc=None):
+    """Python scalars take dtype scalar_dt, then op runs over loop_dt (a
+    dtype, or an (int64, uint64) pair for mixed-sign comparisons); alloc:
+    see _core.ufunc_exec."""
     op = spec.op
     for i, t in enumerate(dtypes):
         if _is_py_type(t):
@@ -282,7 +353,8 @@ def _exec_converted(spec, arrays, dtypes, scalar_dt, out, where, order,
                     raise
                 return _out_of_range_compare(spec, arrays, i, scalar_dt, out,
                                              where, order)
-    return _core.ufunc_exec(op, loop_dt, tuple(arrays), out, where, order)
+    return _core.ufunc_exec(op, loop_dt, tuple(arrays), out, where, order,
+                            alloc)
 
 
 # Comparisons with a Python int outside the range of the array's integer
@@ -315,31 +387,7 @@ def _out_of_range_compare(spec, arrays, i, dt, out, where, order):
     new = _SPECS[_core.ufunc_ops[name][0]]
     return _core.ufunc_exec(new.op, dt, (np.asarray(other),
                                          np.asarray(bound, dtype=dt)),
-                            out, where, order)
-
-
-def _mixed_sign_compare(spec, arrays, loop, out, where, order):
-    """Comparisons of int64 with uint64 (NumPy compares them exactly):
-    signed values below zero are smaller than every unsigned value."""
-    a, b = (np.asarray(x) for x in arrays)
-    kinds = (loop[0].kind, loop[1].kind)
-    if sorted(kinds) != ["i", "u"]:
-        raise _unsupported(spec, loop)
-    name = spec.name
-    if kinds == ("u", "i"):
-        a, b, name = b, a, _SWAPPED[name]
-    u = np.dtype(np.uint64)
-    a = a.astype(loop[0] if kinds == ("i", "u") else loop[1], copy=False)
-    negative = less(a, 0)
-    as_unsigned = a.astype(u)  # wraps negatives; masked out below
-    cmp = globals()[name](as_unsigned, b.astype(u, copy=False))
-    # negative a: a < b always, so less/less_equal/not_equal are True.
-    neg_answer = name in ("less", "less_equal", "not_equal")
-    res = where_(negative, neg_answer, cmp)
-    if out is None and where is None:
-        return res[()] if res.ndim == 0 else res
-    return positive(res, out=out, where=True if where is None else where,
-                    order=order)
+                            out, where, order, None)
 
 
 def _fast_entry(op, typenum, form):
@@ -360,6 +408,8 @@ def _fast_entry(op, typenum, form):
         return False
     if any(d != dt for d in loop[:spec.nin]):
         return False
+    if spec.name == "power" and dt.kind == "i":
+        return False  # the general path checks the exponents first
     return _has_loop(op, dt, loop[spec.nin])
 
 
@@ -508,6 +558,15 @@ def clip(a, a_min=None, a_max=None, /, out=None, *, min=None, max=None,
     --------
     numpy.clip, maximum, minimum
     """
+    if _first_overriding((a, a_min, a_max, out, min, max, where)) is not None:
+        kw = {"casting": casting, "order": order}
+        for key, value in (("out", out), ("min", min), ("max", max),
+                           ("dtype", dtype)):
+            if value is not None:
+                kw[key] = value
+        if where is not True:
+            kw["where"] = where
+        return np.clip(a, a_min, a_max, **kw)
     if min is not None:
         if a_min is not None:
             raise ValueError("Passed more than one argument for 'min'")
@@ -574,6 +633,8 @@ def where(condition, x=None, y=None, /):
         return np.nonzero(condition)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
+    if _first_overriding((condition, x, y)) is not None:
+        return np.where(condition, x, y)
     cond = np.asarray(condition)
     xs = [v if type(v) in _PY_SCALARS else np.asarray(v) for v in (x, y)]
     dt = np.result_type(*xs)
@@ -582,11 +643,11 @@ def where(condition, x=None, y=None, /):
                         f"supports {_SUPPORTED}")
     xs = [np.asarray(v, dtype=dt) if type(v) in _PY_SCALARS else v
           for v in xs]
-    res = _core.ufunc_exec(_WHERE_OP, dt, (cond, *xs), None, None, _KEEP)
+    res = _core.ufunc_exec(_WHERE_OP, dt, (cond, *xs), None, None, _KEEP,
+                           None)
     return res if isinstance(res, np.ndarray) else np.asarray(res)
 
 
-where_ = where
 __all__ += ["clip", "where"]
 
 _core._ufunc_register(_general, _fast_entry, _SAME_KIND, _KEEP)

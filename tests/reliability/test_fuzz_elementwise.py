@@ -160,3 +160,122 @@ def test_thread_count_never_changes_result(name, data):
             results.append(getattr(pelx, name)(*args))
     for r in results[1:]:
         assert_exact(r, results[0], context=f"{name} n={n}")
+
+
+LAYOUTS = ["same", "shifted", "reversed", "strided"]
+
+
+def _aliased(base, layout, n):
+    """(input view, out view) of one buffer, overlapping as `layout` says."""
+    if layout == "same":
+        return base[:n], base[:n]
+    if layout == "shifted":
+        return base[:n], base[1:n + 1]
+    if layout == "reversed":
+        return base[:n], base[:n][::-1]
+    return base[:2 * n:2], base[1:2 * n:2][::-1]  # interleaved, reversed
+
+
+@pytest.mark.parametrize("name,nin,kind", OPS, ids=OP_IDS)
+@settings(max_examples=budget(25))
+@given(data=st.data())
+def test_where_with_out_overlapping_an_input(name, nin, kind, data):
+    """The in-place idiom f(x, ..., out=x, where=mask) and its shifted,
+    reversed and strided variants: where the mask is False, out keeps its
+    values; elsewhere NumPy's result, as if all inputs were read first.
+
+    (The kept values are checked against out's original values, not against
+    NumPy: NumPy 2.x itself writes garbage there when its loop's output
+    dtype differs from out's, e.g. less(x, y, out=float_view_of_x, ...)
+    with a shifted view: its overlap copy of out is written back whole.)"""
+    dtype = data.draw(st.sampled_from([np.float64, np.float32, np.int64,
+                                       np.int16, np.uint8, np.bool_]))
+    n = data.draw(st.sampled_from([8, 1000, 70_001]))
+    layout = data.draw(st.sampled_from(LAYOUTS))
+    base = data.draw(arrays(dtype, (2 * n + 1,), edge_prob=0.1))
+    others = [data.draw(arrays(dtype, (n,), edge_prob=0.1))
+              for _ in range(nin - 1)]
+    mask = data.draw(st.one_of(
+        st.just(False), arrays(np.bool_, (n,), edge_prob=0.0)))
+    ref = base.copy()
+    x_ref, out_ref = _aliased(ref, layout, n)
+    kept = out_ref.copy()
+    expected, np_error = _numpy_or_error(
+        lambda: getattr(np, name)(x_ref, *others, out=out_ref, where=mask))
+    x, out = _aliased(base, layout, n)
+    context = f"{name}({dtype.__name__}, layout={layout}, n={n})"
+    if np_error is not None:
+        before = base.copy()
+        with pytest.raises(type(np_error)), np.errstate(all="ignore"):
+            getattr(pelx, name)(x, *others, out=out, where=mask)
+        assert_exact(base, before, context=context + ": refused, unchanged")
+        return
+    with np.errstate(all="ignore"):
+        got = getattr(pelx, name)(x, *others, out=out, where=mask)
+    assert got is out
+    untouched = ~np.broadcast_to(np.asarray(mask), (n,))
+    assert_exact(out[untouched], kept[untouched],
+                 context=context + " (where=False)")
+    selected = ~untouched
+    _agree(name, kind, [x_ref, *others])(out[selected], out_ref[selected],
+                                         context=context)
+
+
+# Input dtypes whose NumPy loop is float16 (bool, int8, uint8 and float16
+# for functions that make floats): NumPy rounds to half before any cast to
+# out's dtype.
+HALF_OPS = ["sqrt", "exp", "exp2", "expm1", "log", "log1p", "sin", "cos",
+            "tanh", "arctan", "cbrt", "true_divide", "power", "arctan2",
+            "hypot", "reciprocal", "floor", "less", "isnan"]
+
+
+@pytest.mark.parametrize("name", HALF_OPS)
+@settings(max_examples=budget(40))
+@given(data=st.data())
+def test_inputs_whose_numpy_loop_is_float16(name, data):
+    nin = getattr(np, name).nin
+    dtype = data.draw(st.sampled_from([np.int8, np.uint8, np.bool_,
+                                       np.float16]))
+    shape = data.draw(shapes(max_dims=2))
+    args = [data.draw(views(dtype, shape)) for _ in range(nin)]
+    out_dtype = data.draw(st.sampled_from([None, np.float16, np.float32,
+                                           np.float64, np.complex128]))
+    order = data.draw(st.sampled_from(["K", "C", "F"]))
+    kw = {"order": order}
+    if out_dtype is not None:
+        kw["out"] = np.zeros(np.broadcast_shapes(shape), out_dtype)
+    expected, np_error = _numpy_or_error(
+        lambda: getattr(np, name)(*args, **{k: (v.copy() if k == "out" else v)
+                                            for k, v in kw.items()}))
+    if np_error is not None:
+        with pytest.raises(type(np_error)), np.errstate(all="ignore"):
+            getattr(pelx, name)(*args, **kw)
+        return
+    with np.errstate(all="ignore"):
+        got = np.asarray(getattr(pelx, name)(*args, **kw))
+    expected = np.asarray(expected)
+    context = f"{name}({dtype.__name__}{shape}) out={out_dtype} order={order}"
+    assert got.dtype == expected.dtype and got.shape == expected.shape, context
+    if expected.ndim > 1 and out_dtype is None:
+        assert (got.flags.c_contiguous, got.flags.f_contiguous) == (
+            expected.flags.c_contiguous, expected.flags.f_contiguous), context
+    try:
+        loop = getattr(np, name).resolve_dtypes(
+            tuple(a.dtype for a in args)
+            + (None if out_dtype is None else np.dtype(out_dtype),))
+    except TypeError:
+        loop = (None,)
+    if loop[-1] == np.float16:
+        # The value went through float16, as NumPy's does: exactly
+        # representable there, within a half ULP-class bound of NumPy's.
+        with np.errstate(all="ignore"):
+            half = got.astype(np.float16).astype(got.dtype)
+        assert_exact(half, got, context=context + " is a float16 value")
+        with np.errstate(all="ignore"):
+            assert_ulp(got.real.astype(np.float16),
+                       expected.real.astype(np.float16), max_ulp=1,
+                       context=context)
+    elif expected.dtype.kind in "fc":
+        assert_ulp(got, expected, context=context)
+    else:
+        assert_exact(got, expected, context=context)

@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 
 import pelx
 from pelx_oracle import assert_exact
-from pelx_strategies import ALL_DTYPES, budget, shapes, views
+from pelx_strategies import (ALL_DTYPES, arrays, broadcastable_shape, budget,
+                             shapes, views)
 
 EXACT = ["min", "max", "argmin", "argmax", "any", "all", "nanmin", "nanmax"]
 ROUNDED = ["sum", "prod", "mean", "var", "std", "nansum", "nanmean"]
@@ -55,6 +56,13 @@ def test_reduction_matches_numpy(name, data):
                 _call(pelx, name, a, axis, keepdims)
             return
         got = _call(pelx, name, a, axis, keepdims)
+    _assert_agrees(name, a, axis, keepdims, got, expected)
+
+
+def _assert_agrees(name, a, axis, keepdims, got, expected):
+    """pelx's result `got` against NumPy's `expected` for name(a, axis=...):
+    exact where the result is, else within the rounding of a pairwise
+    reduction."""
     expected = np.asarray(expected)
     if name in EXACT or expected.dtype.kind not in "fc":
         # A tie between -0.0 and +0.0 has no specified winner (NumPy's own
@@ -158,3 +166,90 @@ def test_reduction_bit_identical_across_thread_counts(name, data):
             results.append(np.asarray(getattr(pelx, name)(a, axis=axis)))
     for r in results[1:]:
         assert r.tobytes() == results[0].tobytes(), f"{name} axis={axis}"
+
+
+# The keywords each reduction takes besides axis and keepdims.
+KEYWORDS = {
+    "sum": ("dtype", "initial", "where"), "prod": ("dtype", "initial", "where"),
+    "nansum": ("dtype", "initial", "where"),
+    "min": ("initial", "where"), "max": ("initial", "where"),
+    "nanmin": ("initial", "where"), "nanmax": ("initial", "where"),
+    "mean": ("dtype", "where"), "nanmean": ("dtype", "where"),
+    "var": ("dtype", "where", "ddof"), "std": ("dtype", "where", "ddof"),
+    "any": ("where",), "all": ("where",),
+}
+KEYWORD_DTYPES = [np.bool_, np.int8, np.uint8, np.int64, np.uint64,
+                  np.float16, np.float32, np.float64, np.complex128]
+
+
+def _keywords(draw, name, shape):
+    kw = {}
+    for key in KEYWORDS[name]:
+        if draw(st.booleans()):
+            continue
+        if key == "dtype":
+            kw[key] = draw(st.sampled_from(KEYWORD_DTYPES))
+        elif key == "initial":
+            kw[key] = draw(st.one_of(
+                st.integers(-300, 300),
+                st.sampled_from([300, -5, 2**63, -2**63 - 1, 2**70]),
+                st.floats(-1e3, 1e3, width=32)))
+        elif key == "where":
+            kw[key] = draw(st.one_of(
+                st.booleans(),
+                arrays(np.bool_, broadcastable_shape(draw, shape),
+                       edge_prob=0.0)))
+        else:
+            kw[key] = draw(st.integers(0, 4))
+    return kw
+
+
+def _outcome(fn, mode):
+    """(result, None) or (None, the exception) for fn() under
+    np.errstate(all=mode), warnings silenced."""
+    with np.errstate(all=mode), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return fn(), None
+        except Exception as exc:
+            return None, exc
+
+
+@pytest.mark.parametrize("name", sorted(KEYWORDS))
+@settings(max_examples=budget(150))
+@given(data=st.data())
+def test_reduction_keywords_and_errors_match_numpy(name, data):
+    """dtype=, initial= (also out of the dtype's range), where=, ddof=, empty
+    inputs and float16 data: NumPy's value, or NumPy's exception, also under
+    np.errstate(all="raise") (FloatingPointError for the 0/0 of an empty
+    mean or a variance with ddof >= N)."""
+    mode = data.draw(st.sampled_from(["ignore", "raise"]))
+    dtype = data.draw(st.sampled_from(ALL_DTYPES + [np.float16]))
+    shape = data.draw(shapes(allow_big=False))
+    # Under "raise", no edge values: overflow of a partial sum or product
+    # depends on the summation order, which pelx and NumPy choose apart.
+    a = data.draw(arrays(dtype, shape, edge_prob=0.0 if mode == "raise"
+                         else 0.3))
+    axis = _axis(data.draw, a.ndim)
+    keepdims = data.draw(st.booleans())
+    kw = _keywords(data.draw, name, shape)
+    if mode == "raise" and name == "prod" and a.dtype.kind in "fc":
+        mode = "ignore"  # partial products overflow in order-dependent ways
+    expected, np_error = _outcome(
+        lambda: getattr(np, name)(a, axis=axis, keepdims=keepdims, **kw), mode)
+    got, error = _outcome(
+        lambda: getattr(pelx, name)(a, axis=axis, keepdims=keepdims, **kw),
+        mode)
+    context = f"{name}({a.dtype}{a.shape}, axis={axis}, {kw}) under {mode}"
+    if np_error is not None:
+        assert error is not None and isinstance(error, type(np_error)), (
+            f"{context}: NumPy raised {np_error!r}, pelx gave "
+            f"{error!r} / {got!r}")
+        return
+    assert error is None, f"{context}: pelx raised {error!r}, NumPy gave {expected!r}"
+    if np.asarray(expected).dtype == np.float16:
+        # NumPy's own float16 reduction answers these (see pelx docs)
+        assert_exact(got, np.asarray(expected), context=context)
+        return
+    with np.errstate(all="ignore"):
+        _assert_agrees(name, a, axis, keepdims, got, expected)

@@ -11,7 +11,11 @@ import time
 import pytest
 
 SCRIPT = textwrap.dedent(r"""
-    import sys, time
+    import signal, sys, time
+    # A suite started in the background (`pytest &`, nohup, some CI
+    # runners) has SIGINT ignored, and this child would inherit that:
+    # Ctrl-C is the program's default handler here, whatever the parent's.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import numpy as np
     import pelx
     a = np.random.default_rng(0).standard_normal(1 << 24)

@@ -5,6 +5,7 @@ import threading
 import numpy as np
 
 from .. import _core
+from .._overrides import overriding, refuse
 from .cache import LRUCache
 from .compiler import REDUCE_KINDS, check_dtype, compile_expression
 from .parser import parse
@@ -48,6 +49,8 @@ def _operand(name, value):
     weak scalars (NEP 50), everything else becomes an array."""
     if type(value) in _WEAK:
         return value, type(value)
+    if overriding(value):
+        raise refuse("evaluate", name, value)
     arr = np.asarray(value)
     check_dtype(name, arr.dtype)
     return arr, arr.dtype
@@ -100,6 +103,8 @@ def _run(prog, ops, out, order, casting):
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy.ndarray, not "
                         f"{type(out).__name__}")
+    if overriding(out):
+        raise refuse("evaluate", "out", out)
     if prog.capsule is None:  # no variables: the folded constant
         value = np.asarray(prog.constant)
         if prog.reduce is not None:
