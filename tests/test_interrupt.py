@@ -83,14 +83,18 @@ HANDLER_CHILD = textwrap.dedent("""
         if handler_kind == "raises":
             raise ValueError("from the handler")
     signal.signal(signal.SIGINT, handler)
+    pelx.set_num_threads(1)
     a = np.random.default_rng(0).standard_normal(1 << 22)
     work = {
-        # each a second or more of work on 2 cores
+        # each about 2 s of work on one thread (the pool is set to 1, so a
+        # machine with more cores does not shorten it): the signal, sent
+        # at 0.2 s, lands inside the call
         "ufunc": lambda: pelx.sin(np.broadcast_to(np.complex128(1 + 1j),
-                                                  (1 << 26,))),
+                                                  (1 << 25,))),
         "evaluate": lambda: pelx.evaluate(
-            "+".join("sin(a + %d) * cos(a - %d)" % (k, k) for k in range(40))),
-        "reduce": lambda: pelx.std(np.broadcast_to(a, (256, a.size)), axis=1),
+            "+".join("sin(b + %d) * cos(b - %d)" % (k, k) for k in range(40)),
+            local_dict={"b": np.linspace(0, 1, 1 << 24)}),
+        "reduce": lambda: pelx.std(np.broadcast_to(a, (512, a.size)), axis=1),
     }[kind]
     threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
     t = time.monotonic()
