@@ -211,10 +211,9 @@ def _masked(arr, where, fill):
         raise ValueError(
             f"where= of shape {where.shape} does not broadcast to the "
             f"array's shape {arr.shape}") from None
-    fill = np.asarray(fill)
-    return np.where(where, arr, fill.astype(np.result_type(arr, fill),
-                                            copy=False)).astype(
-        np.result_type(arr.dtype, fill.dtype), copy=False)
+    # fill (an identity, or initial= already converted) takes arr's dtype:
+    # promoting would change the data (uint64 with an int64 0 is float64).
+    return np.where(where, arr, np.asarray(fill).astype(arr.dtype))
 
 
 def _where_count(where, shape, axes):
@@ -332,8 +331,10 @@ def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
     if acc == _F16:
         raise _ForNumPy
     init = None if initial is None else _initial(initial, acc)
-    if op == "nansum" and arr.dtype.kind in "fc" and acc.kind not in "fc":
-        # NumPy's nansum: NaN becomes 0, then the sum casts to dtype.
+    if op == "nansum" and arr.dtype.kind in "fc" and acc.kind != arr.dtype.kind:
+        # NumPy's nansum: NaN (complex: either part) becomes 0, then the sum
+        # casts to dtype, which may not hold the NaN (int, or real for
+        # complex data).
         arr = np.where(np.isnan(arr), arr.dtype.type(0), arr)
         op = "sum"
     if op == "nansum" and arr.dtype.kind in "fc" and where is not True:
@@ -627,12 +628,22 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
     mdt = _inexact_mean_dtype(arr.dtype, dtype)
     if arr.dtype.kind == "c" and mdt.kind != "c":
         raise _ForNumPy  # NumPy drops the imaginary parts, with a warning
+    if dtype is not None and np.result_type(arr.dtype, mdt) != mdt:
+        # NumPy takes the deviations in the promoted type (float64 for
+        # int64 data and dtype=float32) and sums them in dtype: a mix of
+        # precisions of its own implementation, so its own answer.
+        raise _ForNumPy
     result_dt = None
-    if mdt.kind == "c" and arr.dtype.kind != "c":
-        # NumPy squares real deviations in the complex type: the real
-        # variance with a zero imaginary part, of type dtype.
-        result_dt, mdt = mdt, np.empty(0, mdt).real.dtype
+    if mdt.kind == "c" and (dtype is not None or arr.dtype.kind != "c"):
+        # NumPy sums the squared deviations in a complex dtype= (a complex
+        # result, zero imaginary part). Real data has a real mean and real
+        # deviations: computed in the real type.
+        result_dt = mdt
+        if arr.dtype.kind != "c":
+            mdt = np.empty(0, mdt).real.dtype
     rdt = np.empty(0, mdt).real.dtype  # variance of complex is real
+    # The dtype of the last division (NumPy's: complex 0/0 is nan+nanj).
+    ddt = rdt if result_dt is None else result_dt
     kshape = _kept_shape(arr.shape, axes)
     K = _reduced_count(arr.shape, axes)
     if where is not True:
@@ -644,8 +655,8 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
         _warn("Degrees of freedom <= 0 for slice")
     if K == 0 or np.prod(kshape) == 0:
         # NumPy divides here too (0 / 0): NaN, or its error under errstate.
-        res = _divide(np.zeros(kshape, rdt), np.maximum(count - ddof, 0),
-                      rdt)
+        res = _divide(np.zeros(kshape, ddt), np.maximum(count - ddof, 0),
+                      ddt)
     else:
         src = arr if where is True else _masked(arr, where, 0)
         mean_ = _divide(_sum_core(src, axes, mdt), count, mdt)
@@ -656,11 +667,10 @@ def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
         if not _core._reduce_has_kernel("sumsqdev", src.dtype, rdt):
             src = src.astype(mdt)
         ssd = _run("sumsqdev", src, axes, rdt, rdt, aux=mean_.astype(mdt))
-        res = _divide(ssd, np.maximum(count - ddof, 0), rdt)
+        res = _divide(ssd.astype(ddt, copy=False),
+                      np.maximum(count - ddof, 0), ddt)
     if root:
         res = np.sqrt(res)
-    if result_dt is not None:
-        res = res.astype(result_dt)
     return _finish(res, arr.shape, axes, keepdims, out, fname)
 
 

@@ -59,10 +59,11 @@ def test_reduction_matches_numpy(name, data):
     _assert_agrees(name, a, axis, keepdims, got, expected)
 
 
-def _assert_agrees(name, a, axis, keepdims, got, expected):
-    """pelx's result `got` against NumPy's `expected` for name(a, axis=...):
-    exact where the result is, else within the rounding of a pairwise
-    reduction."""
+def _assert_agrees(name, a, axis, keepdims, got, expected, initial=None):
+    """pelx's result `got` against NumPy's `expected` for name(a, axis=...,
+    initial=...): exact where the result is, else within the rounding of a
+    pairwise reduction (initial= is one more term or factor, which NumPy
+    takes first and pelx last)."""
     expected = np.asarray(expected)
     if name in EXACT or expected.dtype.kind not in "fc":
         # A tie between -0.0 and +0.0 has no specified winner (NumPy's own
@@ -87,6 +88,10 @@ def _assert_agrees(name, a, axis, keepdims, got, expected):
         scale = np.sum(mag, axis=axis, keepdims=keepdims)
         if name == "prod":
             scale = np.prod(mag, axis=axis, keepdims=keepdims)
+        if initial is not None and name in ("sum", "nansum"):
+            scale = scale + abs(complex(initial))
+        if initial is not None and name == "prod":
+            scale = scale * max(1.0, abs(complex(initial)))
         if name in ("mean", "nanmean"):
             scale = scale / n
         if name in ("var", "std"):
@@ -252,4 +257,9 @@ def test_reduction_keywords_and_errors_match_numpy(name, data):
         assert_exact(got, np.asarray(expected), context=context)
         return
     with np.errstate(all="ignore"):
-        _assert_agrees(name, a, axis, keepdims, got, expected)
+        if "where" in kw:
+            # the tolerance follows the selected elements only
+            a = np.where(np.broadcast_to(kw["where"], a.shape), a,
+                         a.dtype.type(name == "prod"))
+        _assert_agrees(name, a, axis, keepdims, got, expected,
+                       kw.get("initial"))
