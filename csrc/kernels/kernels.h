@@ -71,6 +71,10 @@ int pel_kernel_out_dtype(pel_op op, pel_dtype t);
 int pel_kernel_nin(pel_op op);
 /* The op's NumPy name ("add", ...), or NULL. */
 const char *pel_kernel_name(pel_op op);
+/* Per-element cost of op relative to an addition (a guess within 2x is
+ * enough: it only moves where work is cut; see module/cost_policy.h);
+ * 1 for an unknown op. */
+int pel_kernel_cost(pel_op op);
 /* Cast loop (1 input, 1 output) with NumPy's unsafe-cast semantics. */
 pel_loop_fn pel_cast_kernel(pel_dtype from, pel_dtype to);
 /* Size in bytes of one element of t. */

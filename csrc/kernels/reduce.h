@@ -93,6 +93,7 @@ typedef void (*pel_red_store_fn)(const void *partial, char *out);
 typedef struct pel_red_kernel {
     pel_red_op op;
     pel_dtype in, acc, aux;  /* input, accumulator, aux element types */
+    int in_size;             /* bytes of one input element */
     int out_size;            /* bytes of one output element */
     int aux_size;            /* bytes of one aux element */
     size_t partial_size;
@@ -140,6 +141,25 @@ typedef struct pel_red_job {
     int64_t ntasks, grain; /* for pel_parallel_for */
     char *partials;  /* NULL when nch == 1 (tasks store outputs directly) */
 } pel_red_job;
+
+/* A job whose input values the caller produces itself, one task at a time
+ * (the expression VM computes them): M outputs of K values each, output m
+ * reducing values m*K .. m*K + K-1 of the caller's sequence. The chunk
+ * grid, the kernels and the combine order are those of a job over a view
+ * of the same value sequence (the inner plan), so the result is
+ * bit-identical to reducing an array that holds these values. Run its
+ * tasks with pel_red_job_task_values; finish and free as any job. */
+int pel_red_job_init_values(pel_red_job *j, const pel_red_kernel *k,
+                            int64_t M, int64_t K, char *out);
+/* Task t reduces values [*begin, *end) of output *m: its values are
+ * sequence elements m*K + begin .. m*K + end - 1. Consecutive tasks cover
+ * consecutive sequence elements. */
+void pel_red_job_span(const pel_red_job *j, int64_t t, int64_t *m,
+                      int64_t *begin, int64_t *end);
+/* Runs task t over its values, (end - begin) contiguous elements of the
+ * kernel's input type. */
+void pel_red_job_task_values(const pel_red_job *j, int64_t t,
+                             const char *values);
 
 /* Plan the job. M >= 1 and K >= 1 are required (empty reductions are the
  * caller's business). Returns PEL_OK, PEL_EINVAL or PEL_ENOMEM. */

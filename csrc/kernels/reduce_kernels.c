@@ -86,23 +86,47 @@ static inline const char *red_at(const char *base, const pel_red_view *v,
         T_##AS lo = NAME##_seg(p, n2, s, m);                                \
         return OP(lo, NAME##_seg(p + n2 * s, n - n2, s, m));                \
     }                                                                       \
-    /* pairwise over the flat range [b, e), which may span inner rows */   \
+    /* pairwise over the flat range [b, e), which may span inner rows:  \
+     * the same tree as _seg over the same values (splits on multiples   \
+     * of 8, leaves of PW_LEAF with 8 accumulators), so a result depends \
+     * on the sequence of values only, never on the view holding them    \
+     * (the expression VM reduces its values from a contiguous buffer). */\
     static T_##AS NAME##_flat(const char *base, const pel_red_view *v,      \
                               int64_t b, int64_t e, T_##XS m) {             \
-        int64_t K0 = v->red_shape[1], k0 = b % K0;                          \
-        if (k0 + (e - b) <= K0)                                             \
-            return NAME##_seg(red_at(base, v, b), e - b, v->red_strides[1], \
-                              m);                                           \
-        if (e - b <= PW_LEAF) {                                             \
+        int64_t K0 = v->red_shape[1], k0 = b % K0, n = e - b;               \
+        if (k0 + n <= K0)                                                   \
+            return NAME##_seg(red_at(base, v, b), n, v->red_strides[1], m); \
+        if (EXACT_##AS || n < 8) {                                          \
             T_##AS r = INIT;                                                \
             for (int64_t k = b; k < e; k++)                                 \
                 r = OP(r, MAP(IS, AS, *(const T_##IS *)red_at(base, v, k),  \
                               m));                                          \
             return r;                                                       \
         }                                                                   \
-        int64_t mid = b + (e - b) / 2;                                      \
-        T_##AS lo = NAME##_flat(base, v, b, mid, m);                        \
-        return OP(lo, NAME##_flat(base, v, mid, e, m));                     \
+        if (n <= PW_LEAF) {                                                 \
+            T_##AS r[8], res;                                               \
+            const int64_t nb = n / 8;                                       \
+            for (int j = 0; j < 8; j++)                                     \
+                r[j] = MAP(IS, AS, *(const T_##IS *)red_at(base, v, b + j), \
+                           m);                                              \
+            for (int64_t bk = 1; bk < nb; bk++)                             \
+                for (int j = 0; j < 8; j++)                                 \
+                    r[j] = OP(r[j],                                         \
+                              MAP(IS, AS,                                   \
+                                  *(const T_##IS *)red_at(base, v,          \
+                                                          b + bk * 8 + j),  \
+                                  m));                                      \
+            res = OP(OP(OP(r[0], r[1]), OP(r[2], r[3])),                    \
+                     OP(OP(r[4], r[5]), OP(r[6], r[7])));                   \
+            for (int64_t k = b + nb * 8; k < e; k++)                        \
+                res = OP(res, MAP(IS, AS, *(const T_##IS *)red_at(base, v, k),\
+                                  m));                                      \
+            return res;                                                     \
+        }                                                                   \
+        int64_t n2 = n / 2;                                                 \
+        n2 -= n2 % 8;                                                       \
+        T_##AS lo = NAME##_flat(base, v, b, b + n2, m);                     \
+        return OP(lo, NAME##_flat(base, v, b + n2, e, m));                  \
     }                                                                       \
     static void NAME##_range(const char *base, const pel_red_view *v,       \
                              int64_t b, int64_t e, void *partial,           \
@@ -163,12 +187,12 @@ static inline double pel_sqdev_real64(double x, double m) {
     }
 SQDEV64(b) SQDEV64(i8) SQDEV64(u8) SQDEV64(i16) SQDEV64(u16) SQDEV64(i32)
 SQDEV64(u32) SQDEV64(i64) SQDEV64(u64) SQDEV64(f64)
-static inline float pel_sqdev_f32_c64(pel_c64 x, pel_c64 m) {
-    pel_c64 d = x - m;
+static inline float pel_sqdev_f32_c64(pel_complex64 x, pel_complex64 m) {
+    pel_complex64 d = x - m;
     return crealf(d) * crealf(d) + cimagf(d) * cimagf(d);
 }
-static inline double pel_sqdev_f64_c128(pel_c128 x, pel_c128 m) {
-    pel_c128 d = x - m;
+static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
+    pel_complex128 d = x - m;
     return creal(d) * creal(d) + cimag(d) * cimag(d);
 }
 
@@ -632,7 +656,7 @@ NAN_TYPES(DEF_NANMINMAX)
 
 /* ---- the kernel table ---------------------------------------------------- */
 #define ENTRY(OP, I, A, X, PART_T, OUT_T, COLS)                             \
-    {PEL_RED_##OP, D_##I, D_##A, D_##X, (int)sizeof(OUT_T),                 \
+    {PEL_RED_##OP, D_##I, D_##A, D_##X, (int)sizeof(T_##I), (int)sizeof(OUT_T),                 \
      (int)sizeof(T_##X),                                                    \
      sizeof(PART_T), OP##_##I##_##A##_range, COLS,                          \
      OP##_##I##_##A##_combine, OP##_##I##_##A##_store},

@@ -28,13 +28,15 @@
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/* p[0] = p[0] (+) p[1] (+) ... (+) p[n-1] as a fixed pairwise tree:
- * rounds w = 1, 2, 4, ...: p[i] (+)= p[i + w] for i = 0, 2w, 4w, ... */
-static void tree_combine(pel_red_combine_fn combine, char *p, int64_t n,
+/* The kernel's combine in the execution layer's form (ctx: the kernel). */
+static void kernel_combine(void *ctx, void *acc, const void *rhs) {
+    ((const pel_red_kernel *)ctx)->combine(acc, rhs);
+}
+
+/* Partials of one output, combined in the one pairwise order. */
+static void tree_combine(const pel_red_kernel *k, char *p, int64_t n,
                          size_t stride) {
-    for (int64_t w = 1; w < n; w *= 2)
-        for (int64_t i = 0; i + w < n; i += 2 * w)
-            combine(p + (size_t)i * stride, p + (size_t)(i + w) * stride);
+    pel_pairwise_combine(p, n, stride, kernel_combine, (void *)k);
 }
 
 /* Kept offset of output m. */
@@ -43,6 +45,8 @@ static const char *out_base(const pel_red_job *j, int64_t m) {
     return j->v.data + (m / M0) * j->v.keep_strides[0] +
            (m % M0) * j->v.keep_strides[1];
 }
+
+static int plan_inner_or_cols(pel_red_job *j);
 
 int pel_red_job_init(pel_red_job *j, const pel_red_kernel *k,
                      const pel_red_view *v, char *out, const char *aux) {
@@ -63,6 +67,14 @@ int pel_red_job_init(pel_red_job *j, const pel_red_kernel *k,
     int64_t M0 = v->keep_shape[1];
     int64_t ks = llabs(v->keep_strides[1]), rs = llabs(v->red_strides[1]);
     j->cols = k->cols != NULL && M0 > 1 && j->K > 1 && ks < rs;
+    return plan_inner_or_cols(j);
+}
+
+/* The plan of an initialized job (k, v, M, K, cols set). */
+static int plan_inner_or_cols(pel_red_job *j) {
+    const pel_red_kernel *k = j->k;
+    const pel_red_view *v = &j->v;
+    int64_t M0 = v->keep_shape[1];
     size_t ps = k->partial_size;
     if (!j->cols) {
         j->chunk = PEL_RED_CHUNK;
@@ -96,6 +108,64 @@ int pel_red_job_init(pel_red_job *j, const pel_red_kernel *k,
         if (!j->partials) return PEL_ENOMEM;
     }
     return PEL_OK;
+}
+
+int pel_red_job_init_values(pel_red_job *j, const pel_red_kernel *k,
+                            int64_t M, int64_t K, char *out) {
+    memset(j, 0, sizeof *j);
+    if (!k || !out || M < 1 || K < 1 || k->op == PEL_RED_sumsqdev ||
+        k->op == PEL_RED_dot || k->op == PEL_RED_vdot)
+        return PEL_EINVAL;
+    j->k = k;
+    j->out = out;
+    j->M = M;
+    j->K = K;
+    /* No data: only the shape matters to the inner plan. */
+    j->v.keep_shape[0] = j->v.red_shape[0] = 1;
+    j->v.keep_shape[1] = M;
+    j->v.red_shape[1] = K;
+    return plan_inner_or_cols(j);
+}
+
+void pel_red_job_span(const pel_red_job *j, int64_t t, int64_t *m,
+                      int64_t *begin, int64_t *end) {
+    int64_t c = j->nch == 1 ? 0 : t % j->nch;
+    *m = j->nch == 1 ? t : t / j->nch;
+    *begin = c * j->chunk;
+    *end = *begin + j->chunk < j->K ? *begin + j->chunk : j->K;
+}
+
+/* Inner plan: task t reduces [b, e) of the output at `base` in view v. */
+static void inner_task(const pel_red_job *j, int64_t t, int64_t m,
+                       const char *base, const pel_red_view *v, int64_t b,
+                       int64_t e) {
+    const pel_red_kernel *k = j->k;
+    const char *aux = j->aux ? j->aux + m * k->aux_size : NULL;
+    if (j->nch == 1) {
+        /* partial on the stack: the largest is (complex128, int64) */
+        _Alignas(16) char part[64];
+        k->range(base, v, b, e, part, aux);
+        k->store(part, j->out + m * k->out_size);
+    } else {
+        k->range(base, v, b, e, j->partials + (size_t)t * k->partial_size,
+                 aux);
+    }
+}
+
+void pel_red_job_task_values(const pel_red_job *j, int64_t t,
+                             const char *values) {
+    int64_t m, b, e;
+    pel_red_job_span(j, t, &m, &b, &e);
+    /* The values as a 1-D contiguous view: the kernels reduce a flat range
+     * in an order that depends only on its length (reduce_kernels.c), so
+     * this is the order of any view holding the same values. */
+    pel_red_view v;
+    memset(&v, 0, sizeof v);
+    v.data = values;
+    v.keep_shape[0] = v.keep_shape[1] = v.red_shape[0] = 1;
+    v.red_shape[1] = e - b;
+    v.red_strides[1] = j->k->in_size;
+    inner_task(j, t, m, values, &v, 0, e - b);
 }
 
 /* cols plan: pairwise over row chunks [c0, c1) of w columns into dst;
@@ -146,7 +216,6 @@ static int cols_task(const pel_red_job *j, int64_t t) {
 
 int pel_red_job_task(void *ctx, int64_t begin, int64_t end, int slot) {
     const pel_red_job *j = (const pel_red_job *)ctx;
-    const pel_red_kernel *k = j->k;
     (void)slot;
     for (int64_t t = begin; t < end; t++) {
         if (j->cols) {
@@ -154,19 +223,9 @@ int pel_red_job_task(void *ctx, int64_t begin, int64_t end, int slot) {
             if (rc) return rc;
             continue;
         }
-        int64_t m = j->nch == 1 ? t : t / j->nch;
-        int64_t c = j->nch == 1 ? 0 : t % j->nch;
-        int64_t b = c * j->chunk, e = b + j->chunk < j->K ? b + j->chunk : j->K;
-        const char *aux = j->aux ? j->aux + m * k->aux_size : NULL;
-        if (j->nch == 1) {
-            /* partial on the stack: the largest is (complex128, int64) */
-            _Alignas(16) char part[64];
-            k->range(out_base(j, m), &j->v, b, e, part, aux);
-            k->store(part, j->out + m * k->out_size);
-        } else {
-            k->range(out_base(j, m), &j->v, b, e,
-                     j->partials + (size_t)t * k->partial_size, aux);
-        }
+        int64_t m, b, e;
+        pel_red_job_span(j, t, &m, &b, &e);
+        inner_task(j, t, m, out_base(j, m), &j->v, b, e);
     }
     return PEL_OK;
 }
@@ -178,7 +237,7 @@ void pel_red_job_finish(pel_red_job *j) {
     if (!j->cols) {
         for (int64_t m = 0; m < j->M; m++) {
             char *p = j->partials + (size_t)(m * j->nch) * ps;
-            tree_combine(k->combine, p, j->nch, ps);
+            tree_combine(k, p, j->nch, ps);
             k->store(p, j->out + m * k->out_size);
         }
         return;
@@ -189,7 +248,7 @@ void pel_red_job_finish(pel_red_job *j) {
         int64_t cb = m0 / PEL_RED_COL_BLOCK, c = m0 % PEL_RED_COL_BLOCK;
         size_t first = (size_t)((m1 * j->ncb + cb) * j->nch);
         char *p = j->partials + (first * PEL_RED_COL_BLOCK + c) * ps;
-        tree_combine(k->combine, p, j->nch, PEL_RED_COL_BLOCK * ps);
+        tree_combine(k, p, j->nch, PEL_RED_COL_BLOCK * ps);
         k->store(p, j->out + m * k->out_size);
     }
 }

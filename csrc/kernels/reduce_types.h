@@ -1,5 +1,6 @@
 /*
- * reduce_types.h — per-dtype traits for the reduction kernels (internal).
+ * reduce_types.h — per-dtype traits for the reduction kernels (internal),
+ * over the types of dtypes.h.
  *
  * For each dtype suffix S (b, i8 .. u64, f32, f64, c64, c128):
  *   T_S           C type of one element
@@ -15,14 +16,14 @@
 #ifndef PEL_REDUCE_TYPES_H
 #define PEL_REDUCE_TYPES_H
 
-#include <complex.h>
 #include <math.h>
 #include <stdint.h>
 
-typedef float _Complex pel_c64;
-typedef double _Complex pel_c128;
+/* The element types and dtype numbers are dtypes.h's: these short suffixes
+ * only name them for token pasting. */
+#include "kernels/dtypes.h"
 
-#define T_b uint8_t
+#define T_b pel_bool
 #define T_i8 int8_t
 #define T_u8 uint8_t
 #define T_i16 int16_t
@@ -33,8 +34,8 @@ typedef double _Complex pel_c128;
 #define T_u64 uint64_t
 #define T_f32 float
 #define T_f64 double
-#define T_c64 pel_c64
-#define T_c128 pel_c128
+#define T_c64 pel_complex64
+#define T_c128 pel_complex128
 
 #define D_b PEL_BOOL
 #define D_i8 PEL_INT8
@@ -82,11 +83,11 @@ typedef double _Complex pel_c128;
 #define MUL_f64(a, b) ((a) * (b))
 #define ADD_c64(a, b) ((a) + (b))
 #define ADD_c128(a, b) ((a) + (b))
-static inline pel_c64 pel_mul_c64(pel_c64 a, pel_c64 b) {
+static inline pel_complex64 pel_mul_c64(pel_complex64 a, pel_complex64 b) {
     float ar = crealf(a), ai = cimagf(a), br = crealf(b), bi = cimagf(b);
     return CMPLXF(ar * br - ai * bi, ar * bi + ai * br);
 }
-static inline pel_c128 pel_mul_c128(pel_c128 a, pel_c128 b) {
+static inline pel_complex128 pel_mul_c128(pel_complex128 a, pel_complex128 b) {
     double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
     return CMPLX(ar * br - ai * bi, ar * bi + ai * br);
 }

@@ -62,6 +62,26 @@ const char *pel_kernel_name(pel_op op)
     return (unsigned)op < (unsigned)PEL_NOPS ? op_names[op] : NULL;
 }
 
+int pel_kernel_cost(pel_op op)
+{
+    switch (op) {
+    case PEL_OP_exp: case PEL_OP_exp2: case PEL_OP_expm1:
+    case PEL_OP_log: case PEL_OP_log2: case PEL_OP_log10: case PEL_OP_log1p:
+    case PEL_OP_sin: case PEL_OP_cos: case PEL_OP_tan:
+    case PEL_OP_arcsin: case PEL_OP_arccos: case PEL_OP_arctan:
+    case PEL_OP_arctan2: case PEL_OP_sinh: case PEL_OP_cosh:
+    case PEL_OP_tanh: case PEL_OP_arcsinh: case PEL_OP_arccosh:
+    case PEL_OP_arctanh: case PEL_OP_power: case PEL_OP_cbrt:
+    case PEL_OP_hypot:
+        return 16;
+    case PEL_OP_true_divide: case PEL_OP_floor_divide:
+    case PEL_OP_remainder: case PEL_OP_sqrt: case PEL_OP_reciprocal:
+        return 4;
+    default:
+        return 1;
+    }
+}
+
 int pel_dtype_size(pel_dtype t)
 {
     return (unsigned)t < (unsigned)PEL_NDTYPES ? dtype_sizes[t] : -1;

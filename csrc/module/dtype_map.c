@@ -1,9 +1,7 @@
 /* dtype_map.c — see dtype_map.h. */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#include "module/numpy_api.h"
 #include "module/bindings.h"
 
-#include <numpy/arrayobject.h>
 
 #include "module/dtype_map.h"
 

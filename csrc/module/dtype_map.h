@@ -1,7 +1,7 @@
 /*
  * dtype_map.h — NumPy dtypes to pel_dtype and back: the one mapping every
  * binding part uses (elementwise, reductions, expression programs).
- * Include after <numpy/arrayobject.h>.
+ * Include after module/numpy_api.h.
  */
 #ifndef PELX_DTYPE_MAP_H
 #define PELX_DTYPE_MAP_H

@@ -15,47 +15,49 @@
  *                 dims[0] the element count, steps[i] the byte strides.
  *
  * One buffered NpyIter (broadcasting, casting to the kernel's dtype, output
- * allocation, overlap handling) is built with the GIL held and copied once
- * per job slot; each chunk resets its slot's copy to the chunk's range of
- * the iteration (NPY_ITER_RANGED) and runs the kernel over the inner loops.
- * Workers never touch Python objects.
+ * allocation, overlap handling) runs on the one NpyIter runner
+ * (iter_job.h). A run is started, stepped and finished from Python
+ * (_map_start, _map_step, _map_finish), so that a progress callback runs
+ * between steps in Python: C never calls back into Python.
  */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#include "module/numpy_api.h"
 #include "module/bindings.h"
-#include "module/parallel_call.h"
 
-#include <numpy/arrayobject.h>
-#include <stdatomic.h>
 #include <stdint.h>
 
-/* Elements per chunk: the size of one NpyIter buffer (NumPy's default
- * buffersize, 8192 elements), so a chunk is one buffer fill for cast inputs
- * and large enough that a pool round-trip is noise next to the kernel calls. */
-#define MAP_GRAIN 8192
+#include "module/cost_policy.h"
+#include "module/iter_job.h"
+
+/* A user kernel is costed like a math function (16 additions per
+ * element): its chunks are then a few thousand elements, which balances a
+ * kernel of any cost, and a map over fewer than 4 Ki elements runs inline. */
+#define MAP_COST 16
 
 /* Most scalar-form arguments (the switch in run_scalar has one case each). */
 #define MAP_MAX_SCALAR_ARGS 4
 
 enum { MAP_FORM_SCALAR = 0, MAP_FORM_LOOP = 1 };
 
-/* Chunk error codes (> 0, turned into RuntimeError by the caller). */
-enum { MAP_ERESET = 1 };
 
 typedef void (*loop_fn)(char **args, const npy_intp *dims,
                         const npy_intp *steps, void *data);
 
-typedef struct map_ctx {
-    NpyIter **iters;                /* one per job slot */
-    NpyIter_IterNextFunc **nexts;   /* their iternext functions */
+typedef struct map_kernel {
     int nin;                        /* inputs; operand nin is the output */
     int form;                       /* MAP_FORM_* */
     int is_float32;                 /* scalar form: float instead of double */
     void *fn;                       /* the kernel */
     void *data;                     /* loop form: its data argument */
-    int64_t base;                   /* offset of this wave in the iteration */
-    _Atomic(char *) errmsg;         /* message of a failed reset */
-} map_ctx;
+} map_kernel;
+
+/* A run: the iterator, its job, and how far it has got. */
+typedef struct map_run {
+    NpyIter *it;
+    pelx_iter_job job;
+    map_kernel kernel;
+    int64_t total, grain;
+    PyObject *result;
+} map_run;
 
 /* One scalar-form inner loop: out[i] = f(in0[i], ...), T is double or
  * float. The casts of the kernel address are to the exact C type the
@@ -106,92 +108,69 @@ typedef struct map_ctx {
 MAP_SCALAR_LOOPS(double, f64)
 MAP_SCALAR_LOOPS(float, f32)
 
-static int map_chunk(void *vctx, int64_t begin, int64_t end, int slot) {
-    map_ctx *c = vctx;
-    NpyIter *it = c->iters[slot];
-    char *err = NULL;
-    /* With errmsg non-NULL this neither needs nor touches the GIL (the first
-     * reset of a slot also allocates its buffers, with PyMem_RawMalloc). */
-    if (NpyIter_ResetToIterIndexRange(it, c->base + begin, c->base + end,
-                                      &err) != NPY_SUCCEED) {
-        /* Relaxed: read by the caller after the job's join, which orders
-         * it; any failing slot's message will do. */
-        atomic_store_explicit(&c->errmsg, err, memory_order_relaxed);
-        return MAP_ERESET;
-    }
-    NpyIter_IterNextFunc *next = c->nexts[slot];
-    char **ptrs = NpyIter_GetDataPtrArray(it);
-    npy_intp *strides = NpyIter_GetInnerStrideArray(it);
-    npy_intp *size = NpyIter_GetInnerLoopSizePtr(it);
-    do {
-        if (c->form == MAP_FORM_LOOP)
-            ((loop_fn)c->fn)(ptrs, size, strides, c->data);
-        else if (c->is_float32)
-            scalar_f32(c->fn, c->nin, ptrs, strides, *size);
-        else
-            scalar_f64(c->fn, c->nin, ptrs, strides, *size);
-    } while (next(it));
+static int map_body(void *ctx, char **ptrs, const npy_intp *strides,
+                    npy_intp n, int slot) {
+    const map_kernel *k = ctx;
+    (void)slot;
+    if (k->form == MAP_FORM_LOOP)
+        ((loop_fn)k->fn)(ptrs, &n, strides, k->data);
+    else if (k->is_float32)
+        scalar_f32(k->fn, k->nin, ptrs, strides, n);
+    else
+        scalar_f64(k->fn, k->nin, ptrs, strides, n);
     return 0;
 }
 
-/* Frees the per-slot iterators (slot 0 is the original) and resolves any
- * write-back of an overlapping output. */
-static int free_iters(map_ctx *c, int nslots) {
+#define RUN_CAPSULE "pelx.map_run"
+
+/* Frees the job and the iterator (which resolves the write-back of an
+ * overlapping output). Returns 0, or -1 if the write-back failed. */
+static int run_close(map_run *r) {
     int ok = 1;
-    for (int s = 0; s < nslots; s++)
-        if (c->iters[s] && NpyIter_Deallocate(c->iters[s]) != NPY_SUCCEED)
-            ok = 0;
-    PyMem_Free(c->iters);
-    PyMem_Free(c->nexts);
+    pelx_iter_job_free(&r->job);
+    if (r->it && NpyIter_Deallocate(r->it) != NPY_SUCCEED) ok = 0;
+    r->it = NULL;
     return ok ? 0 : -1;
 }
 
-/* Runs the job in waves of `wave` iterations, calling progress(done, total)
- * between waves (with the GIL) when progress is not None; one wave covering
- * everything when it is None. */
-static int run_waves(map_ctx *c, npy_intp total, npy_intp wave,
-                     PyObject *progress) {
-    pelx_call_opts opts = {"pelx.map", 0};
-    for (npy_intp done = 0; done < total;) {
-        npy_intp n = total - done < wave ? total - done : wave;
-        c->base = done;
-        int rc = pelx_run_for(n, MAP_GRAIN, map_chunk, c, &opts);
-        if (rc < 0) return -1;
-        if (rc > 0) {
-            char *msg = atomic_load_explicit(&c->errmsg, memory_order_relaxed);
-            PyErr_Format(PyExc_RuntimeError,
-                         "pelx.map: iterator failed in a worker: %s",
-                         msg ? msg : "unknown error");
-            return -1;
-        }
-        done += n;
-        if (progress != Py_None) {
-            PyObject *r = PyObject_CallFunction(progress, "nn",
-                                                (Py_ssize_t)done,
-                                                (Py_ssize_t)total);
-            if (!r) return -1;
-            Py_DECREF(r);
-        }
-    }
-    return 0;
+static void run_capsule_free(PyObject *cap) {
+    map_run *r = PyCapsule_GetPointer(cap, RUN_CAPSULE);
+    if (!r) return;
+    /* A run dropped unfinished (an error in Python between steps): keep
+     * the exception being raised, drop one from the write-back. */
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (run_close(r) < 0) PyErr_Clear();
+    PyErr_Restore(type, value, tb);
+    Py_XDECREF(r->result);
+    PyMem_Free(r);
 }
 
-/* _map(address, form, dtype, inputs, out, casting, data, progress, waves)
+static map_run *get_run(PyObject *cap) {
+    map_run *r = PyCapsule_GetPointer(cap, RUN_CAPSULE);
+    if (r && !r->it) {
+        PyErr_SetString(PyExc_ValueError, "pelx.map: this run is finished");
+        return NULL;
+    }
+    return r;
+}
+
+/* _map_start(address, form, dtype, inputs, out, casting, data)
  * address: kernel address (int); form: MAP_FORM_*; dtype: the kernel's
  * dtype; inputs: tuple of array-likes; out: array or None; casting: NumPy
- * casting name; data: loop-form data pointer (int); progress: callable or
- * None; waves: number of progress steps (>= 1). Returns the output array. */
-static PyObject *py_map(PyObject *self, PyObject *args) {
+ * casting name; data: loop-form data pointer (int). Returns (run, total):
+ * a run to step through its `total` iterations. */
+static PyObject *py_map_start(PyObject *self, PyObject *args) {
     (void)self;
     unsigned long long address, data;
-    int form, waves;
+    int form;
     PyArray_Descr *dtype = NULL;
-    PyObject *inputs, *out, *progress;
+    PyObject *inputs, *out;
     NPY_CASTING casting = NPY_SAME_KIND_CASTING;
-    if (!PyArg_ParseTuple(args, "KiO&O!OO&KOi:_map", &address, &form,
+    if (!PyArg_ParseTuple(args, "KiO&O!OO&K:_map_start", &address, &form,
                           PyArray_DescrConverter, &dtype, &PyTuple_Type,
                           &inputs, &out, PyArray_CastingConverter, &casting,
-                          &data, &progress, &waves))
+                          &data))
         return NULL;
     Py_ssize_t nin = PyTuple_GET_SIZE(inputs);
     int is_float32 = dtype->type_num == NPY_FLOAT32;
@@ -221,8 +200,10 @@ static PyObject *py_map(PyObject *self, PyObject *args) {
     PyArrayObject *ops[NPY_MAXARGS] = {NULL};
     npy_uint32 op_flags[NPY_MAXARGS];
     PyArray_Descr *op_dtypes[NPY_MAXARGS];
-    PyObject *result = NULL;
+    PyObject *ret = NULL;
+    map_run *r = NULL;
     NpyIter *iter = NULL;
+    int64_t bytes_per_elem = 0;
     for (Py_ssize_t i = 0; i < nin; i++) {
         ops[i] = (PyArrayObject *)PyArray_FROM_O(PyTuple_GET_ITEM(inputs, i));
         if (!ops[i]) goto done;
@@ -235,10 +216,6 @@ static PyObject *py_map(PyObject *self, PyObject *args) {
     op_flags[nin] = NPY_ITER_WRITEONLY | NPY_ITER_ALLOCATE |
                     NPY_ITER_NO_SUBTYPE | NPY_ITER_ALIGNED;
     op_dtypes[nin] = dtype;
-    /* DELAY_BUFALLOC: no buffer is filled before the per-slot copies are
-     * made; each slot's first range reset allocates its own. Otherwise every
-     * copy would inherit the first block's pending output buffer and write it
-     * back (stale) over another slot's results on its first reset. */
     iter = NpyIter_AdvancedNew(
         (int)nin + 1, ops,
         NPY_ITER_EXTERNAL_LOOP | NPY_ITER_BUFFERED | NPY_ITER_GROWINNER |
@@ -252,55 +229,74 @@ static PyObject *py_map(PyObject *self, PyObject *args) {
         NpyIter_Deallocate(iter);
         goto done;
     }
-    result = (PyObject *)NpyIter_GetOperandArray(iter)[nin];
-    Py_INCREF(result);
-
-    npy_intp total = NpyIter_GetIterSize(iter);
-    if (total == 0) {
-        if (NpyIter_Deallocate(iter) != NPY_SUCCEED) Py_CLEAR(result);
-        goto done;
-    }
-    int nslots = pel_job_slots(NULL);
-    map_ctx c = {0};
-    atomic_init(&c.errmsg, NULL);
-    c.nin = (int)nin;
-    c.form = form;
-    c.is_float32 = is_float32;
-    /* Integer-to-pointer conversion: the address came from ctypes/numba as
-     * the value of a C function pointer on this platform. */
-    c.fn = (void *)(uintptr_t)address;
-    c.data = (void *)(uintptr_t)data;
-    c.iters = PyMem_Calloc((size_t)nslots, sizeof *c.iters);
-    c.nexts = PyMem_Calloc((size_t)nslots, sizeof *c.nexts);
-    if (!c.iters || !c.nexts) {
+    r = PyMem_Calloc(1, sizeof *r);
+    if (!r) {
         PyErr_NoMemory();
         NpyIter_Deallocate(iter);
-        PyMem_Free(c.iters);
-        PyMem_Free(c.nexts);
-        Py_CLEAR(result);
         goto done;
     }
-    c.iters[0] = iter;
-    int ok = 1;
-    for (int s = 0; s < nslots && ok; s++) {
-        if (s > 0 && !(c.iters[s] = NpyIter_Copy(iter))) ok = 0;
-        if (ok && !(c.nexts[s] = NpyIter_GetIterNext(c.iters[s], NULL)))
-            ok = 0;
+    r->it = iter;
+    r->result = (PyObject *)NpyIter_GetOperandArray(iter)[nin];
+    Py_INCREF(r->result);
+    r->kernel.nin = (int)nin;
+    r->kernel.form = form;
+    r->kernel.is_float32 = is_float32;
+    /* Integer-to-pointer conversion: the address came from ctypes/numba as
+     * the value of a C function pointer on this platform. */
+    r->kernel.fn = (void *)(uintptr_t)address;
+    r->kernel.data = (void *)(uintptr_t)data;
+    r->total = NpyIter_GetIterSize(iter);
+    bytes_per_elem = (int64_t)(nin + 1) * (int64_t)PyDataType_ELSIZE(dtype);
+    const pelx_work work = {r->total, MAP_COST, bytes_per_elem,
+                            PELX_ITER_CHUNK_SETUP};
+    r->grain = pelx_grain(&work);
+    PyObject *cap = PyCapsule_New(r, RUN_CAPSULE, run_capsule_free);
+    if (!cap) {
+        run_close(r);
+        Py_DECREF(r->result);
+        PyMem_Free(r);
+        goto done;
     }
-    if (ok) {
-        npy_intp wave = total;
-        if (progress != Py_None && waves > 1)
-            wave = (total + waves - 1) / waves;
-        if (wave < MAP_GRAIN) wave = MAP_GRAIN; /* never split below a chunk */
-        ok = run_waves(&c, total, wave, progress) == 0;
+    if (pelx_iter_job_init(&r->job, iter, pelx_iter_slots(r->total, r->grain),
+                           map_body, &r->kernel) < 0) {
+        Py_DECREF(cap);
+        goto done;
     }
-    if (free_iters(&c, nslots) < 0) ok = 0;
-    if (!ok) Py_CLEAR(result);
+    ret = Py_BuildValue("(NL)", cap, (long long)r->total);
 
 done:
     for (Py_ssize_t i = 0; i <= nin; i++) Py_XDECREF(ops[i]);
     Py_DECREF(dtype);
-    return result;
+    return ret;
+}
+
+/* _map_step(run, begin, count): runs iterations [begin, begin + count). */
+static PyObject *py_map_step(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *cap;
+    long long begin, count;
+    if (!PyArg_ParseTuple(args, "OLL:_map_step", &cap, &begin, &count))
+        return NULL;
+    map_run *r = get_run(cap);
+    if (!r) return NULL;
+    if (begin < 0 || count < 0 || begin > r->total - count) {
+        PyErr_Format(PyExc_ValueError, "pelx.map: steps must lie in [0, %lld)",
+                     (long long)r->total);
+        return NULL;
+    }
+    r->job.base = begin;
+    pelx_call_opts opts = {"pelx.map", 0};
+    if (pelx_iter_job_run(&r->job, count, r->grain, &opts) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* _map_finish(run): frees the run; returns the output array. */
+static PyObject *py_map_finish(PyObject *self, PyObject *cap) {
+    (void)self;
+    map_run *r = get_run(cap);
+    if (!r) return NULL;
+    if (run_close(r) < 0) return NULL;
+    return Py_NewRef(r->result);
 }
 
 /* _capsule_info(capsule) -> (address, name, context): the pieces of a
@@ -321,18 +317,29 @@ static PyObject *py_capsule_info(PyObject *self, PyObject *cap) {
 }
 
 static PyMethodDef map_methods[] = {
-    {"_map", py_map, METH_VARARGS,
-     "_map(address, form, dtype, inputs, out, casting, data, progress, "
-     "waves): run a compiled elementwise kernel (see pelx.map)."},
+    {"_map_start", py_map_start, METH_VARARGS,
+     "_map_start(address, form, dtype, inputs, out, casting, data) -> "
+     "(run, total): set up a compiled elementwise kernel (see pelx.map)."},
+    {"_map_step", py_map_step, METH_VARARGS,
+     "_map_step(run, begin, count): run iterations [begin, begin + count)."},
+    {"_map_finish", py_map_finish, METH_O,
+     "_map_finish(run) -> the output array."},
     {"_capsule_info", py_capsule_info, METH_O,
      "_capsule_info(capsule) -> (address, name, context)."},
     {NULL, NULL, 0, NULL},
 };
 
+/* The chunk size of a large float64 map with one input (any map of up to
+ * a few inputs gets the same: the set-up term of the policy decides). */
+static int64_t map_grain(void) {
+    const pelx_work work = {INT64_MAX / 64, MAP_COST, 16, PELX_ITER_CHUNK_SETUP};
+    return pelx_grain(&work);
+}
+
 int pelx_init_map(PyObject *m) {
     if (PyModule_AddIntConstant(m, "_MAP_FORM_SCALAR", MAP_FORM_SCALAR) < 0 ||
         PyModule_AddIntConstant(m, "_MAP_FORM_LOOP", MAP_FORM_LOOP) < 0 ||
-        PyModule_AddIntConstant(m, "_MAP_GRAIN", MAP_GRAIN) < 0)
+        PyModule_AddIntConstant(m, "_MAP_GRAIN", (long)map_grain()) < 0)
         return -1;
     return PyModule_AddFunctions(m, map_methods);
 }

@@ -1,12 +1,9 @@
 /* parallel_call.c — see parallel_call.h. */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
-#define NO_IMPORT_UFUNC
-#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
+#include "module/numpy_api.h"
 #include "module/parallel_call.h"
 
-#include <numpy/arrayobject.h>
-#include <numpy/ufuncobject.h>
+#include "kernels/kernels.h"
+
 #include <fenv.h>
 #include <pthread.h>
 #include <signal.h>
@@ -104,21 +101,23 @@ int pelx_parallel_call_init(void) {
 /* ---- running a job ----------------------------------------------------- */
 
 typedef struct job {
-    int is_reduce;
     int64_t n, grain;
-    pel_for_fn for_fn;
-    pel_reduce_fn reduce_fn;
-    pel_combine_fn combine;
-    size_t partial_size;
-    void *ctx, *result;
+    pel_for_fn fn;
+    void *ctx;
 } job;
 
 static int job_run(const job *j, const pel_opts *po) {
-    return j->is_reduce
-               ? pel_parallel_reduce(j->n, j->grain, j->partial_size,
-                                     j->reduce_fn, j->combine, j->ctx,
-                                     j->result, po)
-               : pel_parallel_for(j->n, j->grain, j->for_fn, j->ctx, po);
+    return pel_parallel_for(j->n, j->grain, j->fn, j->ctx, po);
+}
+
+/* A chunk's error code as NumPy's exception (see parallel_call.h). */
+static int chunk_error(int rc) {
+    if (rc == PEL_KERR_NEGATIVE_INT_POWER)
+        PyErr_SetString(PyExc_ValueError,
+                        "Integers to negative integer powers are not allowed.");
+    else
+        PyErr_Format(PyExc_RuntimeError, "pelx: chunk error %d", rc);
+    return -1;
 }
 
 static int run(const job *j, const pelx_call_opts *opts) {
@@ -156,7 +155,8 @@ static int run(const job *j, const pelx_call_opts *opts) {
                         "pelx: invalid arguments for a parallel job");
         return -1;
     }
-    if (rc != 0) return rc;
+    if (rc == PELX_CHUNK_EITER) return rc;
+    if (rc != 0) return chunk_error(rc);
     if (fpe_name) {
         int raised = fetestexcept(FE_ALL_EXCEPT), fpe = 0;
         if (raised & FE_DIVBYZERO) fpe |= UFUNC_FPE_DIVIDEBYZERO;
@@ -171,13 +171,6 @@ static int run(const job *j, const pelx_call_opts *opts) {
 
 int pelx_run_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
                  const pelx_call_opts *opts) {
-    job j = {0, n, grain, fn, NULL, NULL, 0, ctx, NULL};
-    return run(&j, opts);
-}
-
-int pelx_run_reduce(int64_t n, int64_t grain, size_t partial_size,
-                    pel_reduce_fn fn, pel_combine_fn combine, void *ctx,
-                    void *result, const pelx_call_opts *opts) {
-    job j = {1, n, grain, NULL, fn, combine, partial_size, ctx, result};
+    job j = {n, grain, fn, ctx};
     return run(&j, opts);
 }

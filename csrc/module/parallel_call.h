@@ -19,21 +19,23 @@ typedef struct pelx_call_opts {
     int max_threads;
 } pelx_call_opts;
 
-/* Run pel_parallel_for / pel_parallel_reduce. Called with the GIL held.
- * Returns
+/* Chunk return codes are one namespace: 0, a kernel error PEL_KERR_*
+ * (kernels.h: small positive numbers), or PELX_CHUNK_EITER (an NpyIter
+ * could not reset to a range; iter_job.c keeps NpyIter's message). */
+#define PELX_CHUNK_EITER 1000
+
+/* Run pel_parallel_for. Called with the GIL held. Returns
  *    0   done;
  *   -1   a Python exception is set (KeyboardInterrupt after SIGINT,
  *        MemoryError, FloatingPointError under np.errstate(...='raise'),
- *        ValueError for invalid arguments);
- *   >0   the first non-zero code a chunk returned; no exception is set, the
- *        caller turns its own codes into exceptions.
+ *        ValueError for invalid arguments or for a kernel error, which
+ *        becomes NumPy's exception);
+ *   PELX_CHUNK_EITER  no exception is set: the iterator runner has the
+ *        message (pelx_iter_job_result).
  * Jobs that fit in one chunk run inline, keeping the GIL (cheaper than
  * releasing it for microseconds of work). */
 int pelx_run_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
                  const pelx_call_opts *opts);
-int pelx_run_reduce(int64_t n, int64_t grain, size_t partial_size,
-                    pel_reduce_fn fn, pel_combine_fn combine, void *ctx,
-                    void *result, const pelx_call_opts *opts);
 
 /* Set up once at import (records the main thread, looks up the signal
  * module's handlers). Returns 0, or -1 with an exception set. */

@@ -1,11 +1,9 @@
 /* pelx_module.c — PyInit__core: creates pelx._core and lets each binding
  * part (see bindings.h) register itself. The only file that imports NumPy's
- * C API; the others include it with NO_IMPORT_ARRAY. */
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+ * C API (it defines the API tables; numpy_api.h). */
+#define PELX_IMPORTS_NUMPY_API
+#include "module/numpy_api.h"
 #include "module/bindings.h"
-#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
-#include <numpy/arrayobject.h>
-#include <numpy/ufuncobject.h>
 #include "module/parallel_call.h"
 
 static struct PyModuleDef core_module = {

@@ -6,15 +6,14 @@
  * out; this file checks that what it is given is safe to read and write,
  * then runs the job through pelx_run_for (GIL released, Ctrl-C, FP flags).
  */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#include "module/numpy_api.h"
 #include "module/bindings.h"
 
-#include <numpy/arrayobject.h>
-
 #include "kernels/reduce.h"
+#include "module/cost_policy.h"
 #include "module/dtype_map.h"
 #include "module/parallel_call.h"
+#include "module/reduce_lookup.h"
 
 /* Lowest and one-past-highest byte offsets touched by a strided block. */
 static void extent(int nd, const int64_t *shape, const int64_t *strides,
@@ -58,13 +57,6 @@ static int check_array(PyArrayObject *a, const char *what) {
     return 0;
 }
 
-static pel_red_op op_by_name(const char *name) {
-    for (int op = 0; op < PEL_RED_NOPS; op++)
-        if (strcmp(pel_red_name((pel_red_op)op), name) == 0)
-            return (pel_red_op)op;
-    return PEL_RED_NOPS;
-}
-
 static PyObject *reduce_call(PyObject *self, PyObject *args, PyObject *kw) {
     static char *kwlist[] = {"op", "a", "acc", "out", "offset", "keep_shape",
                              "keep_strides", "red_shape", "red_strides",
@@ -81,23 +73,13 @@ static PyObject *reduce_call(PyObject *self, PyObject *args, PyObject *kw) {
             &ksh[0], &ksh[1], &kst[0], &kst[1], &rsh[0], &rsh[1], &rst[0],
             &rst[1], &aux_obj, &b_obj, &b_offset, &b_stride))
         return NULL;
-    pel_red_op op = op_by_name(opname);
-    if (op == PEL_RED_NOPS)
-        return PyErr_Format(PyExc_ValueError,
-                            "pelx._reduce: unknown reduction '%s'", opname);
     PyArray_Descr *acc_descr = NULL;
     if (!PyArray_DescrConverter(acc_obj, &acc_descr)) return NULL;
-    int in_t = pelx_pel_dtype_by_kind(PyArray_DESCR(a)), acc_t = pelx_pel_dtype_by_kind(acc_descr);
-    Py_DECREF(acc_descr);
     const pel_red_kernel *k =
-        in_t < 0 || acc_t < 0
-            ? NULL
-            : pel_red_kernel_get(op, (pel_dtype)in_t, (pel_dtype)acc_t);
-    if (!k)
-        return PyErr_Format(PyExc_TypeError,
-                            "pelx._reduce: no '%s' kernel for input %R with "
-                            "accumulator %R", opname,
-                            (PyObject *)PyArray_DESCR(a), acc_obj);
+        pelx_red_kernel(opname, PyArray_DESCR(a), acc_descr);
+    Py_DECREF(acc_descr);
+    if (!k) return NULL;
+    const pel_red_op op = k->op;
 
     pel_red_view v;
     memset(&v, 0, sizeof v);
@@ -176,13 +158,15 @@ static PyObject *reduce_call(PyObject *self, PyObject *args, PyObject *kw) {
                 op == PEL_RED_nansum || op == PEL_RED_sumsqdev ||
                 op == PEL_RED_dot || op == PEL_RED_vdot;
     pelx_call_opts opts = {arith ? "reduce" : NULL, 0};
-    rc = pelx_run_for(j.ntasks, j.grain, pel_red_job_task, &j, &opts);
+    /* The chunk grid is the job's (it fixes the summation order); the cost
+     * policy decides only whether to go parallel. */
+    const pelx_work work = {M * K, 1, k->in_size, 0};
+    const int inline_ = pelx_grain(&work) >= M * K;
+    rc = pelx_run_for(j.ntasks, inline_ ? j.ntasks : j.grain,
+                      pel_red_job_task, &j, &opts);
     if (rc == 0) pel_red_job_finish(&j);
     pel_red_job_free(&j);
-    if (rc < 0) return NULL;
-    if (rc > 0)
-        return PyErr_Format(PyExc_RuntimeError,
-                            "pelx._reduce: '%s' failed (code %d)", opname, rc);
+    if (rc != 0) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -193,7 +177,7 @@ static PyObject *reduce_has_kernel(PyObject *self, PyObject *args) {
     PyArray_Descr *in_d = NULL, *acc_d = NULL;
     (void)self;
     if (!PyArg_ParseTuple(args, "sOO", &opname, &in_obj, &acc_obj)) return NULL;
-    pel_red_op op = op_by_name(opname);
+    pel_red_op op = pelx_red_op(opname);
     if (op == PEL_RED_NOPS)
         return PyErr_Format(PyExc_ValueError,
                             "pelx._reduce: unknown reduction '%s'", opname);

@@ -2,11 +2,9 @@
  * STREAM-like kernels of csrc/kernels/stream.h through the pool and return
  * how long each run took (timed here in C, so no Python call overhead is in
  * the numbers). pelx.bench turns these times into the bandwidth ceiling. */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
+#include "module/numpy_api.h"
 #include "module/parallel_call.h"
 
-#include <numpy/arrayobject.h>
 #include <stdint.h>
 #include <time.h>
 

@@ -7,84 +7,24 @@
  *       all contiguous in the same order and of one shape (0-d inputs
  *       broadcast), with default keywords, run here directly on the data
  *       pointers (no NpyIter: the small-array overhead stays close to
- *       NumPy's own). Everything else goes to the
- *       Python function registered as the general path (pelx._ufuncs),
- *       which resolves dtypes with NumPy and calls ufunc_exec.
+ *       NumPy's own). Everything else returns NotImplemented, and the
+ *       caller (pelx._ufuncs) takes the general path: it resolves dtypes
+ *       with NumPy and calls ufunc_exec.
  *   ufunc_exec(op, loop, inputs, out, where, order, alloc)
  *       Runs op over already-converted ndarrays with NpyIter
  *       (ufunc_iter.c).
  */
 #include "module/ufunc_internal.h"
 
+#include "module/cost_policy.h"
+
 #include <math.h>
 #include <string.h>
 
-/* ---- dtypes ------------------------------------------------------------ */
-
-pel_dtype pelx_input_dtype(pel_op op, pel_dtype t, int i) {
+/* The dtype of input i of op's loop over t: t itself, except where()'s
+ * condition, which is bool. */
+static pel_dtype input_dtype(pel_op op, pel_dtype t, int i) {
     return op == PEL_OP_where && i == 0 ? PEL_BOOL : t;
-}
-
-/* ---- chunking ---------------------------------------------------------- */
-
-/* Operand bytes (inputs + output, summed) that one chunk touches. 32 KiB
- * fits L1d together with the kernel's working set and is a few
- * microseconds of work even for the slowest op, so Ctrl-C (polled between
- * chunks) and work stealing stay responsive. */
-#define CHUNK_BYTES (32 * 1024)
-/* Jobs cheaper than this many additions run inline on the calling thread
- * with the GIL kept: waking pool threads costs ~10 us, about what 64 Ki
- * float64 additions take on one core, so smaller jobs cannot gain. */
-#define INLINE_COST (64 * 1024)
-
-/* Per-element cost relative to an addition (a guess within 2x is enough:
- * it only moves the inline threshold). */
-static int64_t op_weight(pel_op op) {
-    switch (op) {
-    case PEL_OP_exp: case PEL_OP_exp2: case PEL_OP_expm1:
-    case PEL_OP_log: case PEL_OP_log2: case PEL_OP_log10: case PEL_OP_log1p:
-    case PEL_OP_sin: case PEL_OP_cos: case PEL_OP_tan:
-    case PEL_OP_arcsin: case PEL_OP_arccos: case PEL_OP_arctan:
-    case PEL_OP_arctan2: case PEL_OP_sinh: case PEL_OP_cosh:
-    case PEL_OP_tanh: case PEL_OP_arcsinh: case PEL_OP_arccosh:
-    case PEL_OP_arctanh: case PEL_OP_power: case PEL_OP_cbrt:
-    case PEL_OP_hypot:
-        return 16;
-    case PEL_OP_true_divide: case PEL_OP_floor_divide:
-    case PEL_OP_remainder: case PEL_OP_sqrt: case PEL_OP_reciprocal:
-        return 4;
-    default:
-        return 1;
-    }
-}
-
-int64_t pelx_ufunc_grain(pel_op op, int64_t n, int64_t bytes_per_elem) {
-    if (n * op_weight(op) <= INLINE_COST) return n > 0 ? n : 1;
-    int64_t grain = CHUNK_BYTES / (bytes_per_elem > 0 ? bytes_per_elem : 1);
-    return grain > 0 ? grain : 1;
-}
-
-/* The name NumPy puts in floating-point warnings for op's ufunc. */
-static const char *fpe_name(pel_op op) {
-    return op == PEL_OP_true_divide ? "divide" : pel_kernel_name(op);
-}
-
-int pelx_ufunc_run(pel_op op, int64_t n, int64_t grain, pel_for_fn fn,
-                   void *ctx, int max_threads) {
-    pelx_call_opts opts = {fpe_name(op), max_threads};
-    int rc = pelx_run_for(n, grain, fn, ctx, &opts);
-    switch (rc) {
-    case PEL_KERR_NEGATIVE_INT_POWER:
-        PyErr_SetString(PyExc_ValueError,
-                        "Integers to negative integer powers are not allowed.");
-        return -1;
-    case PELX_CHUNK_EITER: case 0: case -1:
-        return rc;
-    default:
-        PyErr_Format(PyExc_RuntimeError, "pelx: kernel error %d in '%s'",
-                     rc, pel_kernel_name(op));
-        return -1;
-    }
 }
 
 /* ---- contiguous fast path ---------------------------------------------- */
@@ -108,26 +48,16 @@ static int flat_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
     return pel_kernel_error_take();
 }
 
-/* fast_ok[op][typenum][form]: 0 not asked yet, 1 NumPy's loop for these
+/* fast_ok[op][typenum][form]: 0 not known yet, 1 NumPy's loop for these
  * inputs is `typenum` throughout and pelx has it, -1 otherwise. form 0: all
  * inputs are arrays of typenum; form 1 + 2*i + is_int: input i is a Python
- * float (is_int 0) or int (1), the others arrays. Filled by the Python
- * callback `fast_entry`; only touched with the GIL held. */
+ * float (is_int 0) or int (1), the others arrays. Filled from Python
+ * (pelx._ufuncs, with NumPy's type resolution) through _ufunc_fast_table;
+ * an unknown entry sends the call to the general path, which fills it.
+ * Only touched with the GIL held. */
 #define FAST_FORMS (1 + 2 * PELX_MAX_ARGS)
 static signed char fast_ok[PEL_NOPS][NPY_NTYPES_LEGACY][FAST_FORMS];
-static PyObject *general_path, *fast_entry, *default_casting, *default_order;
-
-static int fast_lookup(pel_op op, int typenum, int form) {
-    signed char *e = &fast_ok[op][typenum][form];
-    if (*e == 0) {
-        PyObject *r = PyObject_CallFunction(fast_entry, "iii", (int)op,
-                                            typenum, form);
-        if (!r) return -2;
-        *e = PyObject_IsTrue(r) ? 1 : -1;
-        Py_DECREF(r);
-    }
-    return *e;
-}
+static PyObject *default_casting, *default_order;
 
 /* Stores Python float/int x as a value of dtype t in buf (16 bytes).
  * Returns 1 where NumPy would warn, raise or round differently (a float
@@ -239,9 +169,7 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
         return Py_NotImplemented;
     int t = pelx_pel_dtype(PyArray_DESCR(first));
     if (t < 0) return Py_NotImplemented;
-    int ok = fast_lookup(op, typenum, form);
-    if (ok == -2) return NULL;
-    if (ok < 0) return Py_NotImplemented;
+    if (fast_ok[op][typenum][form] <= 0) return Py_NotImplemented;
     if (scalar_at >= 0 &&
         scalar_to(inputs[scalar_at], (pel_dtype)t, scalar_buf) != 0)
         return Py_NotImplemented;
@@ -294,9 +222,10 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
         bytes_per_elem += PyArray_ITEMSIZE(a);
     }
     const int64_t n = PyArray_SIZE(out);
+    const pelx_work work = {n, pel_kernel_cost(op), bytes_per_elem, 0};
+    pelx_call_opts opts = {pelx_ufunc_fpe_name(op), 0};
     if (n > 0 &&
-        pelx_ufunc_run(op, n, pelx_ufunc_grain(op, n, bytes_per_elem),
-                       flat_chunk, &job, 0) != 0) {
+        pelx_run_for(n, pelx_grain(&work), flat_chunk, &job, &opts) != 0) {
         Py_DECREF(out);
         return NULL;
     }
@@ -316,7 +245,9 @@ static int op_from(PyObject *o, pel_op *op) {
     return 0;
 }
 
-/* ufunc_call(op, out, where, casting, order, dtype, *inputs) */
+/* ufunc_call(op, out, where, casting, order, dtype, *inputs): the result
+ * of the fast path, or NotImplemented when the call is not for it (the
+ * caller, pelx._ufuncs, then takes its general path). */
 static PyObject *ufunc_call(PyObject *self, PyObject *const *args,
                             Py_ssize_t nargs) {
     (void)self;
@@ -326,10 +257,6 @@ static PyObject *ufunc_call(PyObject *self, PyObject *const *args,
         return NULL;
     }
     if (op_from(args[0], &op) < 0) return NULL;
-    if (!general_path) {
-        PyErr_SetString(PyExc_RuntimeError, "pelx._ufuncs is not loaded");
-        return NULL;
-    }
     PyObject *out = args[1];
     const int nin = (int)nargs - 6;
     if (PyTuple_CheckExact(out) && PyTuple_GET_SIZE(out) == 1)
@@ -340,17 +267,7 @@ static PyObject *ufunc_call(PyObject *self, PyObject *const *args,
         PyObject *r = fast_call(op, args + 6, nin, out);
         if (r != Py_NotImplemented) return r;
     }
-    PyObject *inputs = PyTuple_New(nin);
-    if (!inputs) return NULL;
-    for (int i = 0; i < nin; i++) {
-        Py_INCREF(args[6 + i]);
-        PyTuple_SET_ITEM(inputs, i, args[6 + i]);
-    }
-    PyObject *r = PyObject_CallFunctionObjArgs(general_path, args[0], inputs,
-                                               args[1], args[2], args[3],
-                                               args[4], args[5], NULL);
-    Py_DECREF(inputs);
-    return r;
+    Py_RETURN_NOTIMPLEMENTED;
 }
 
 /* The pel_dtype of a dtype argument of ufunc_exec, or -1 with TypeError. */
@@ -394,9 +311,10 @@ static int loop_spec(pel_op op, PyObject *loop, PyObject *alloc,
             return -1;
         }
         for (int i = 0; i < nin; i++)
-            spec->in_t[i] = pelx_input_dtype(op, (pel_dtype)t, i);
+            spec->in_t[i] = input_dtype(op, (pel_dtype)t, i);
         spec->out_t = (pel_dtype)out_t;
     }
+    spec->op = op;
     spec->alloc_typenum = -1;
     if (alloc != Py_None) {
         /* float16 is the one dtype pelx rounds to without loops of its
@@ -456,22 +374,40 @@ static PyObject *ufunc_exec(PyObject *self, PyObject *const *args,
         return NULL;
     if (!PyArray_OrderConverter(args[5], &order)) return NULL;
     PyObject *r = pelx_ufunc_iter(
-        op, &spec, in, out == Py_None ? NULL : (PyArrayObject *)out,
+        &spec, in, out == Py_None ? NULL : (PyArrayObject *)out,
         where == Py_None ? NULL : (PyArrayObject *)where, order);
     if (r && out == Py_None) return PyArray_Return((PyArrayObject *)r);
     return r;
 }
 
-/* _ufunc_register(general_path, fast_entry, default_casting, default_order) */
-static PyObject *ufunc_register(PyObject *self, PyObject *args) {
+/* _ufunc_defaults(default_casting, default_order): the keyword values
+ * the fast path takes (compared by identity). */
+static PyObject *ufunc_defaults(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *g, *f, *c, *o;
-    if (!PyArg_ParseTuple(args, "OOOO", &g, &f, &c, &o)) return NULL;
-    Py_XSETREF(general_path, Py_NewRef(g));
-    Py_XSETREF(fast_entry, Py_NewRef(f));
+    PyObject *c, *o;
+    if (!PyArg_ParseTuple(args, "OO", &c, &o)) return NULL;
     Py_XSETREF(default_casting, Py_NewRef(c));
     Py_XSETREF(default_order, Py_NewRef(o));
-    memset(fast_ok, 0, sizeof fast_ok);
+    Py_RETURN_NONE;
+}
+
+/* _ufunc_fast_table(op, entries): sets fast_ok[op] from a bytes object of
+ * NPY_NTYPES_LEGACY * FAST_FORMS signed entries (see fast_ok). */
+static PyObject *ufunc_fast_table(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *opobj;
+    Py_buffer b;
+    pel_op op;
+    if (!PyArg_ParseTuple(args, "Oy*", &opobj, &b)) return NULL;
+    if (op_from(opobj, &op) < 0 || b.len != (Py_ssize_t)sizeof fast_ok[0]) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_ValueError, "_ufunc_fast_table: %zd entries "
+                         "expected", (Py_ssize_t)sizeof fast_ok[0]);
+        PyBuffer_Release(&b);
+        return NULL;
+    }
+    memcpy(fast_ok[op], b.buf, sizeof fast_ok[0]);
+    PyBuffer_Release(&b);
     Py_RETURN_NONE;
 }
 
@@ -501,9 +437,12 @@ static PyMethodDef ufunc_methods[] = {
      "Run op over ndarrays (NpyIter path). loop: the loop dtype, or an\n"
      "(int64, uint64) pair for exact mixed-sign comparisons; alloc: None,\n"
      "or float16 to round the result into a float16 array."},
-    {"_ufunc_register", ufunc_register, METH_VARARGS,
-     "_ufunc_register(general_path, fast_entry, default_casting, "
-     "default_order)\n--\n\nInstall the Python half of ufunc_call."},
+    {"_ufunc_defaults", ufunc_defaults, METH_VARARGS,
+     "_ufunc_defaults(casting, order)\n--\n\nThe default keyword objects "
+     "the fast path accepts."},
+    {"_ufunc_fast_table", ufunc_fast_table, METH_VARARGS,
+     "_ufunc_fast_table(op, entries)\n--\n\nSet op's row of the fast-path "
+     "table (bytes, one entry per (type number, form))."},
     {"has_kernel", has_kernel, METH_VARARGS,
      "has_kernel(op, dtype)\n--\n\nOutput dtype of pelx's loop for op over "
      "dtype, or None."},
@@ -512,6 +451,9 @@ static PyMethodDef ufunc_methods[] = {
 
 int pelx_init_ufunc(PyObject *m) {
     if (PyModule_AddFunctions(m, ufunc_methods) < 0) return -1;
+    if (PyModule_AddIntConstant(m, "UFUNC_FAST_FORMS", FAST_FORMS) < 0 ||
+        PyModule_AddIntConstant(m, "UFUNC_FAST_TYPES", NPY_NTYPES_LEGACY) < 0)
+        return -1;
     PyObject *ops = PyDict_New();
     if (!ops) return -1;
     for (int op = 0; op < PEL_NOPS; op++) {

@@ -7,25 +7,18 @@
  */
 #include "module/ufunc_internal.h"
 
-#include <stdlib.h>
+#include "module/cost_policy.h"
+#include "module/iter_job.h"
 
-/* One job slot's iterator copy and the pointers NpyIter hands out for it
- * (taken with the GIL held; stable across resets). */
-typedef struct iter_slot {
-    NpyIter *it;
-    NpyIter_IterNextFunc *next;
-    char **data;
-    npy_intp *strides;
-    npy_intp *size;
-    char *errmsg; /* set by a failed ResetToIterIndexRange */
-} iter_slot;
+const char *pelx_ufunc_fpe_name(pel_op op) {
+    return op == PEL_OP_true_divide ? "divide" : pel_kernel_name(op);
+}
 
-typedef struct iter_job {
+typedef struct ufunc_body {
     pel_loop_fn loop;
     int nargs;  /* nin + 1: the kernel's operands */
     int masked; /* operand nargs is the where= mask (bool) */
-    iter_slot *slot;
-} iter_job;
+} ufunc_body;
 
 /* Calls loop on each run of consecutive selected elements, so unselected
  * output elements are never written (where=). */
@@ -48,38 +41,14 @@ static void run_masked(pel_loop_fn loop, int nargs, char **data,
     }
 }
 
-static int iter_chunk(void *ctx, int64_t begin, int64_t end, int slot) {
-    iter_job *j = ctx;
-    iter_slot *s = &j->slot[slot];
-    if (NpyIter_ResetToIterIndexRange(s->it, begin, end, &s->errmsg) !=
-        NPY_SUCCEED)
-        return PELX_CHUNK_EITER;
-    do {
-        npy_intp n = *s->size;
-        if (j->masked)
-            run_masked(j->loop, j->nargs, s->data, s->strides, n);
-        else
-            j->loop(s->data, &n, s->strides, NULL);
-    } while (s->next(s->it));
-    return pel_kernel_error_take();
-}
-
-static int slot_init(iter_slot *s, NpyIter *it) {
-    s->it = it;
-    s->errmsg = NULL;
-    /* DELAY_BUFALLOC: allocate this copy's buffers now, with the GIL.
-     * Reset also stages the first buffer of the full range, which the next
-     * reset would write back over elements that belong to another slot's
-     * chunk (a race on casting outputs). An empty range flushes it now,
-     * before the job starts, and leaves nothing pending. */
-    if (NpyIter_Reset(it, NULL) != NPY_SUCCEED) return -1;
-    if (NpyIter_ResetToIterIndexRange(it, 0, 0, NULL) != NPY_SUCCEED)
-        return -1;
-    s->next = NpyIter_GetIterNext(it, NULL);
-    if (!s->next) return -1;
-    s->data = NpyIter_GetDataPtrArray(it);
-    s->strides = NpyIter_GetInnerStrideArray(it);
-    s->size = NpyIter_GetInnerLoopSizePtr(it);
+static int ufunc_inner(void *ctx, char **data, const npy_intp *strides,
+                       npy_intp n, int slot) {
+    const ufunc_body *b = ctx;
+    (void)slot;
+    if (b->masked)
+        run_masked(b->loop, b->nargs, data, strides, n);
+    else
+        b->loop(data, &n, strides, NULL);
     return 0;
 }
 
@@ -113,9 +82,10 @@ static PyArrayObject *alloc_output(int nin, PyArrayObject **in,
     return res;
 }
 
-PyObject *pelx_ufunc_iter(pel_op op, const pelx_loop_spec *spec,
-                          PyArrayObject **in, PyArrayObject *out,
-                          PyArrayObject *where, NPY_ORDER order) {
+PyObject *pelx_ufunc_iter(const pelx_loop_spec *spec, PyArrayObject **in,
+                          PyArrayObject *out, PyArrayObject *where,
+                          NPY_ORDER order) {
+    const pel_op op = spec->op;
     const int nin = pel_kernel_nin(op);
     const pel_loop_fn loop = spec->loop;
     const int nop = nin + 1 + (where != NULL);
@@ -126,6 +96,7 @@ PyObject *pelx_ufunc_iter(pel_op op, const pelx_loop_spec *spec,
     const npy_uint32 in_flags =
         NPY_ITER_READONLY | NPY_ITER_NBO | NPY_ITER_ALIGNED;
     int64_t bytes_per_elem = 0;
+    int rc = -1;
     PyObject *result = NULL;
     PyArrayObject *allocated = NULL;
     if (!out && spec->alloc_typenum >= 0) {
@@ -179,8 +150,9 @@ PyObject *pelx_ufunc_iter(pel_op op, const pelx_loop_spec *spec,
     }
 
     const int64_t n = NpyIter_GetIterSize(it);
-    const int64_t grain = pelx_ufunc_grain(op, n, bytes_per_elem);
-    pel_opts po = {NULL, 0};
+    const pelx_work work = {n, pel_kernel_cost(op), bytes_per_elem,
+                            PELX_ITER_CHUNK_SETUP};
+    const int64_t grain = pelx_grain(&work);
     /* NpyIter_Copy of a masked iterator whose output is cast copies the
      * masked transfer function without its free function (NumPy 2.x then
      * crashes deallocating the copy): such calls, where= with out= of
@@ -189,41 +161,18 @@ PyObject *pelx_ufunc_iter(pel_op op, const pelx_loop_spec *spec,
         where && !PyArray_EquivTypes(
                      PyArray_DESCR(NpyIter_GetOperandArray(it)[nin]),
                      op_dtypes[nin]);
-    const int nslots = n > grain && !masked_cast ? pel_job_slots(&po) : 1;
-    iter_slot *slots = calloc((size_t)nslots, sizeof *slots);
-    int nmade = 0, rc = -1;
-    if (!slots) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (; nmade < nslots; nmade++) {
-        NpyIter *c = nmade == 0 ? it : NpyIter_Copy(it);
-        if (!c) goto done;
-        if (slot_init(&slots[nmade], c) < 0) {
-            if (nmade > 0) NpyIter_Deallocate(c);
-            goto done;
-        }
-    }
-    if (n > 0) {
-        iter_job job = {loop, nin + 1, where != NULL, slots};
-        rc = pelx_ufunc_run(op, n, grain, iter_chunk, &job, nslots);
-        if (rc == PELX_CHUNK_EITER) {
-            const char *msg = "pelx: iterator reset failed";
-            for (int s = 0; s < nslots; s++)
-                if (slots[s].errmsg) msg = slots[s].errmsg;
-            PyErr_SetString(PyExc_RuntimeError, msg);
-            rc = -1;
-        }
-    } else {
-        rc = 0;
+    ufunc_body body = {loop, nin + 1, where != NULL};
+    pelx_iter_job job;
+    if (pelx_iter_job_init(&job, it, masked_cast ? 1 : pelx_iter_slots(n, grain),
+                           ufunc_inner, &body) == 0) {
+        pelx_call_opts opts = {pelx_ufunc_fpe_name(op), 0};
+        rc = pelx_iter_job_run(&job, n, grain, &opts);
+        pelx_iter_job_free(&job);
     }
 
-done:
     for (int i = 0; i < nop; i++) Py_XDECREF(op_dtypes[i]);
-    /* Copies first, the original last: deallocation writes temporary
-     * overlap copies back into out. */
-    for (int s = 1; s < nmade; s++) NpyIter_Deallocate(slots[s].it);
-    free(slots);
+    /* The copies are gone; the original last: deallocation writes
+     * temporary overlap copies back into out. */
     if (NpyIter_Deallocate(it) != NPY_SUCCEED) rc = -1;
     if (rc != 0) {
         Py_DECREF(result);

@@ -3,27 +3,24 @@
  *
  *   vm_program(regs, instrs, consts, result_reg) -> program (a capsule)
  *   vm_evaluate(program, arrays, dtypes, order)   -> result array
- *   vm_reduce(program, arrays, dtypes, order, kind, rowlen, rows_or_dtype)
+ *   vm_reduce(program, arrays, dtypes, order, op, src, acc, rowlen, out)
  *   vm_scratch_stats(), vm_scratch_reset_peak(), vm_job_slots()
  *
  * The Python compiler (pelx.expr.compiler) decides types and registers;
  * this file builds the immutable VM program (loops from vm_loops.h) and
  * hands runs to vm_run.h.
  */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
-#define NO_IMPORT_UFUNC
-#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
+#include "module/numpy_api.h"
 #include "module/bindings.h"
 
-#include <numpy/arrayobject.h>
 #include <string.h>
 
+#include "module/dtype_map.h"
+#include "module/reduce_lookup.h"
 #include "module/vm_loops.h"
 #include "module/vm_run.h"
 #include "pel/pel.h"
 #include "vm/vm.h"
-#include "vm/vm_reduce.h"
 
 #define CAPSULE_NAME "pelx.vm_program"
 
@@ -116,17 +113,23 @@ static PyObject *vm_evaluate(PyObject *self, PyObject *args) {
 
 static PyObject *vm_reduce(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *cap, *arrays, *dtypes, *rows;
-    int order, kind;
+    PyObject *cap, *arrays, *dtypes;
+    PyArray_Descr *src, *acc;
+    PyArrayObject *out;
+    const char *opname;
+    int order;
     Py_ssize_t rowlen;
-    if (!PyArg_ParseTuple(args, "OO!O!CinO", &cap, &PyTuple_Type, &arrays,
-                          &PyTuple_Type, &dtypes, &order, &kind, &rowlen,
-                          &rows))
+    if (!PyArg_ParseTuple(args, "OO!O!CsO!O!nO!", &cap, &PyTuple_Type,
+                          &arrays, &PyTuple_Type, &dtypes, &order, &opname,
+                          &PyArrayDescr_Type, &src, &PyArrayDescr_Type, &acc,
+                          &rowlen, &PyArray_Type, &out))
         return NULL;
     pel_vm_program *prog = get_program(cap);
-    return prog ? pelx_vm_reduce(prog, arrays, dtypes, (char)order, kind,
-                                 rowlen, rows)
-                : NULL;
+    if (!prog) return NULL;
+    const pel_red_kernel *k = pelx_red_kernel(opname, src, acc);
+    return k ? pelx_vm_reduce(prog, arrays, dtypes, (char)order, k, rowlen,
+                              out)
+             : NULL;
 }
 
 static PyObject *vm_scratch_stats(PyObject *self, PyObject *unused) {
@@ -154,7 +157,9 @@ static PyMethodDef vm_methods[] = {
     {"vm_evaluate", vm_evaluate, METH_VARARGS,
      "vm_evaluate(program, arrays, dtypes, order) -> array"},
     {"vm_reduce", vm_reduce, METH_VARARGS,
-     "vm_reduce(program, arrays, dtypes, order, kind, rowlen, rows_or_dtype)"},
+     "vm_reduce(program, arrays, dtypes, order, op, src, acc, rowlen, out):\n"
+     "reduce the program's values (of dtype src) with the reduction kernel\n"
+     "op accumulating in acc; rowlen 0: all into out[0], else rows."},
     {"vm_scratch_stats", vm_scratch_stats, METH_NOARGS,
      "(bytes of VM scratch memory allocated now, peak since reset)"},
     {"vm_scratch_reset_peak", vm_scratch_reset_peak, METH_NOARGS,
@@ -163,8 +168,10 @@ static PyMethodDef vm_methods[] = {
 };
 
 int pelx_init_vm(PyObject *m) {
-    if (PyModule_AddIntConstant(m, "VM_BLOCK", PEL_VM_BLOCK) < 0) return -1;
-    if (PyModule_AddIntConstant(m, "VM_GRAIN", (long)PELX_VM_GRAIN) < 0) return -1;
-    if (PyModule_AddIntConstant(m, "VM_NREDUCE", PEL_VM_NREDUCE) < 0) return -1;
+    if (PyModule_AddIntConstant(m, "VM_BLOCK", PEL_VM_BLOCK) < 0 ||
+        PyModule_AddIntConstant(m, "VM_OPERAND", PEL_VM_OPERAND) < 0 ||
+        PyModule_AddIntConstant(m, "VM_CONST", PEL_VM_CONST) < 0 ||
+        PyModule_AddIntConstant(m, "VM_TEMP", PEL_VM_TEMP) < 0)
+        return -1;
     return PyModule_AddFunctions(m, vm_methods);
 }

@@ -1,13 +1,7 @@
 /* vm_loops.c — see vm_loops.h. */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
-#define NO_IMPORT_UFUNC
-#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
-#include "module/bindings.h"
+#include "module/numpy_api.h"
 #include "module/vm_loops.h"
 
-#include <numpy/arrayobject.h>
-#include <numpy/ufuncobject.h>
 #include <string.h>
 
 #include "kernels/kernels.h"
@@ -140,6 +134,8 @@ static int resolve_extra(const char *name, const int *sig, int nargs,
 
 int pelx_vm_resolve(const char *name, const int *sig, int nargs,
                     pel_vm_instr *in) {
+    const int op = table_op(name);
+    in->cost = op >= 0 ? pel_kernel_cost((pel_op)op) : 1;
     if (strcmp(name, "cast") == 0 && nargs == 2)
         return resolve_cast(sig[0], sig[1], in);
     if ((in->fn = table_loop(name, sig, nargs)) != NULL) {

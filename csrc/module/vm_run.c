@@ -1,154 +1,58 @@
 /* vm_run.c — see vm_run.h. */
-#define NO_IMPORT_ARRAY
-#define PY_ARRAY_UNIQUE_SYMBOL pelx_ARRAY_API
-#define NO_IMPORT_UFUNC
-#define PY_UFUNC_UNIQUE_SYMBOL pelx_UFUNC_API
-#include "module/bindings.h"
+#include "module/numpy_api.h"
 #include "module/vm_run.h"
 
-#include <numpy/arrayobject.h>
-#include <stdatomic.h>
 #include <string.h>
 
+#include "module/cost_policy.h"
+#include "module/iter_job.h"
 #include "module/parallel_call.h"
-#include "module/vm_loops.h"
-#include "vm/vm_reduce.h"
 
-/* ---- running --------------------------------------------------------------- */
+/* ---- the body: the program over one inner loop ---------------------------- */
 
-typedef struct run_ctx {
+#define FILLED_STRIDE 8
+
+typedef struct vm_ctx {
     const pel_vm_program *prog;
-    NpyIter **iters;            /* one per slot */
-    NpyIter_IterNextFunc **next;
-    char *scratch;              /* nslots * scratch_stride bytes */
+    int nop;                /* iterator operands */
+    char *scratch;          /* nslots * scratch_stride bytes */
     size_t scratch_stride;
-    int nslots;
-    /* reductions */
-    int kind;
-    pel_dtype acc;
-    int64_t rowlen;
-    char *rows;                 /* axis reductions: one value per row */
-    int acc_size;
-    /* Set by a failing chunk, first one wins. Relaxed: the string is a
-     * static literal and is read only after the job has joined. */
-    _Atomic(const char *) errmsg;
-} run_ctx;
+    /* reductions: the program writes operand nop, the slot's value buffer */
+    char *values;           /* nslots * values_stride bytes, or NULL */
+    size_t values_stride;
+    int value_size;
+    /* values written so far by slot s: filled[s * FILLED_STRIDE] (a cache
+     * line each: every inner loop of a slot updates its count) */
+    int64_t *filled;
+    pelx_iter_job job;
+    pel_red_job red;
+} vm_ctx;
 
-/* Chunk return codes (> 0, turned into exceptions by job_error). */
-enum { CHUNK_ITER_ERROR = 1, CHUNK_NEGATIVE_POWER = 2 };
-
-static void set_error(run_ctx *c, const char *msg) {
-    const char *none = NULL;
-    atomic_compare_exchange_strong_explicit(&c->errmsg, &none, msg,
-                                            memory_order_relaxed,
-                                            memory_order_relaxed);
-}
-
-/* Resets slot's iterator to [b, e); the inner blocks then follow with
- * iternext. Returns 0 or 1 (error, message in ctx). */
-static int reset(run_ctx *c, int slot, int64_t b, int64_t e) {
-    char *msg = NULL;
-    if (NpyIter_ResetToIterIndexRange(c->iters[slot], b, e, &msg) !=
-        NPY_SUCCEED) {
-        set_error(c, msg ? msg : "pelx: iterator reset failed");
-        return CHUNK_ITER_ERROR;
-    }
-    return 0;
-}
-
-/* Runs the program over every inner block of slot's iterator range; `sink`
- * (may be NULL) sees each block's result. */
-typedef void (*block_sink)(run_ctx *c, char *res, intptr_t stride,
-                           intptr_t n, void *state);
-
-static int run_range(run_ctx *c, int slot, int64_t b, int64_t e,
-                     block_sink sink, void *state) {
-    if (b >= e) return 0;
-    if (reset(c, slot, b, e)) return CHUNK_ITER_ERROR;
-    (void)pel_kernel_error_take(); /* start clean on this thread */
-    NpyIter *it = c->iters[slot];
-    NpyIter_IterNextFunc *next = c->next[slot];
-    char **ptrs = NpyIter_GetDataPtrArray(it);
-    npy_intp *strides = NpyIter_GetInnerStrideArray(it);
-    npy_intp *sizep = NpyIter_GetInnerLoopSizePtr(it);
-    int nop = NpyIter_GetNOp(it);
+static int vm_body(void *ctx, char **data, const npy_intp *strides,
+                   npy_intp n, int slot) {
+    vm_ctx *c = ctx;
     char *scratch = c->scratch + (size_t)slot * c->scratch_stride;
-    do {
-        npy_intp size = *sizep;
-        char *p[NPY_MAXARGS];
-        memcpy(p, ptrs, (size_t)nop * sizeof *p);
-        /* Buffered iterators without GROWINNER give at most buffersize
-         * (= PEL_VM_BLOCK) elements; split anyway, scratch is that big. */
-        for (npy_intp done = 0; done < size;) {
-            npy_intp n = size - done < PEL_VM_BLOCK ? size - done : PEL_VM_BLOCK;
-            pel_vm_run_block(c->prog, p, strides, n, scratch);
-            if (sink) {
-                intptr_t rs;
-                char *r = pel_vm_result_ptr(c->prog, p, strides, scratch, &rs);
-                sink(c, r, rs, n, state);
-            }
-            for (int k = 0; k < nop; k++) p[k] += n * strides[k];
-            done += n;
-        }
-    } while (next(it));
-    /* Loops record their own errors (integer ** negative) per thread. */
-    if (pel_kernel_error_take() == PEL_KERR_NEGATIVE_INT_POWER)
-        return CHUNK_NEGATIVE_POWER;
-    return 0;
-}
-
-static int for_chunk(void *ctx, int64_t b, int64_t e, int slot) {
-    return run_range(ctx, slot, b, e, NULL, NULL);
-}
-
-static void fold_sink(run_ctx *c, char *res, intptr_t stride, intptr_t n,
-                      void *state) {
-    pel_vm_reduce_block(c->kind, c->acc, state, res, n, stride);
-}
-
-static int reduce_chunk(void *ctx, int64_t b, int64_t e, void *partial,
-                        int slot) {
-    run_ctx *c = ctx;
-    pel_vm_reduce_init(c->kind, c->acc, partial);
-    return run_range(c, slot, b, e, fold_sink, partial);
-}
-
-static void reduce_combine(void *ctx, void *acc, const void *rhs) {
-    run_ctx *c = ctx;
-    pel_vm_reduce_combine(c->kind, c->acc, acc, rhs);
-}
-
-/* Axis reductions: the reduced axis is the last, in C order, so iteration
- * index i belongs to row i / rowlen. */
-typedef struct row_state {
-    int64_t pos; /* iteration index of the next element */
-    pel_vm_partial part;
-} row_state;
-
-static void row_sink(run_ctx *c, char *res, intptr_t stride, intptr_t n,
-                     void *state) {
-    row_state *s = state;
-    for (intptr_t done = 0; done < n;) {
-        int64_t row = s->pos / c->rowlen, left = (row + 1) * c->rowlen - s->pos;
-        intptr_t m = n - done < left ? n - done : (intptr_t)left;
-        pel_vm_reduce_block(c->kind, c->acc, &s->part, res + done * stride, m,
-                            stride);
-        done += m;
-        s->pos += m;
-        if (s->pos % c->rowlen == 0) {
-            memcpy(c->rows + row * c->acc_size, s->part.value,
-                   (size_t)c->acc_size);
-            pel_vm_reduce_init(c->kind, c->acc, &s->part);
-        }
+    char *p[NPY_MAXARGS];
+    intptr_t s[NPY_MAXARGS];
+    memcpy(p, data, (size_t)c->nop * sizeof *p);
+    memcpy(s, strides, (size_t)c->nop * sizeof *s);
+    int nops = c->nop;
+    if (c->values) { /* the reduction's value sink */
+        p[nops] = c->values + (size_t)slot * c->values_stride +
+                  (size_t)c->filled[slot * FILLED_STRIDE] * (size_t)c->value_size;
+        s[nops] = c->value_size;
+        nops++;
+        c->filled[slot * FILLED_STRIDE] += n;
     }
-}
-
-static int rows_chunk(void *ctx, int64_t b, int64_t e, int slot) {
-    run_ctx *c = ctx;
-    row_state s;
-    s.pos = b * c->rowlen;
-    pel_vm_reduce_init(c->kind, c->acc, &s.part);
-    return run_range(c, slot, b * c->rowlen, e * c->rowlen, row_sink, &s);
+    /* Buffered iterators give at most buffersize (= PEL_VM_BLOCK)
+     * elements; split anyway, scratch is that big. */
+    for (npy_intp done = 0; done < n;) {
+        npy_intp m = n - done < PEL_VM_BLOCK ? n - done : PEL_VM_BLOCK;
+        pel_vm_run_block(c->prog, p, s, m, scratch);
+        for (int k = 0; k < nops; k++) p[k] += m * s[k];
+        done += m;
+    }
+    return 0;
 }
 
 /* Builds the iterator over `arrays` (each read as its entry of `dtypes`).
@@ -158,9 +62,10 @@ static int rows_chunk(void *ctx, int64_t b, int64_t e, int slot) {
 static NpyIter *make_iter(PyObject *arrays, PyObject *dtypes, char order,
                           int with_out) {
     Py_ssize_t nop = PyTuple_GET_SIZE(arrays);
-    if (nop < 1 || nop > NPY_MAXARGS || PyTuple_GET_SIZE(dtypes) != nop) {
-        PyErr_SetString(PyExc_ValueError,
-                        "pelx: too many operands for one expression (max 64)");
+    if (nop < 1 || nop >= NPY_MAXARGS || PyTuple_GET_SIZE(dtypes) != nop) {
+        PyErr_Format(PyExc_ValueError,
+                     "pelx: an expression takes 1 to %d operands",
+                     NPY_MAXARGS - 1);
         return NULL;
     }
     PyArrayObject *ops[NPY_MAXARGS];
@@ -186,12 +91,12 @@ static NpyIter *make_iter(PyObject *arrays, PyObject *dtypes, char order,
                        : a == Py_None ? NPY_ITER_WRITEONLY | NPY_ITER_ALLOCATE
                        : NPY_ITER_WRITEONLY | NPY_ITER_NO_BROADCAST);
     }
+    /* K order visits a lone operand in memory order, negative strides
+     * flipped and axes sorted by stride: the order in which pelx's own
+     * reductions lay out a whole-array reduction (pelx/_reduce_layout.py),
+     * so evaluate("sum(a)") reduces the same value sequence as sum(a). */
     return NpyIter_AdvancedNew(
         (int)nop, ops,
-        /* DELAY_BUFALLOC: no buffer is filled before the per-slot copies
-         * are made; each worker's first reset allocates its own. Otherwise
-         * every copy would inherit the first block's pending output buffer
-         * and write it back (stale) on its first reset. */
         NPY_ITER_EXTERNAL_LOOP | NPY_ITER_BUFFERED | NPY_ITER_RANGED |
             NPY_ITER_DELAY_BUFALLOC | NPY_ITER_ZEROSIZE_OK |
             NPY_ITER_COPY_IF_OVERLAP,
@@ -200,62 +105,62 @@ static NpyIter *make_iter(PyObject *arrays, PyObject *dtypes, char order,
         NPY_UNSAFE_CASTING, op_flags, dts, -1, NULL, NULL, PEL_VM_BLOCK);
 }
 
-/* Per-slot iterator copies and scratch. */
-static int ctx_setup(run_ctx *c, NpyIter *it, const pel_vm_program *prog,
-                     int64_t nchunks) {
+/* Operand bytes per element, for the cost policy. */
+static int64_t iter_bytes(NpyIter *it) {
+    PyArray_Descr **d = NpyIter_GetDescrArray(it);
+    int64_t b = 0;
+    for (int i = 0; i < NpyIter_GetNOp(it); i++) b += PyDataType_ELSIZE(d[i]);
+    return b;
+}
+
+/* Slots, per-slot scratch and value buffers (value_size 0: none). */
+static int ctx_setup(vm_ctx *c, NpyIter *it, const pel_vm_program *prog,
+                     int nslots, int value_size) {
     memset(c, 0, sizeof *c);
     c->prog = prog;
-    pel_opts po = {NULL, 0};
-    int slots = pel_job_slots(&po);
-    c->nslots = nchunks < slots ? (int)(nchunks > 0 ? nchunks : 1) : slots;
-    c->iters = PyMem_Calloc((size_t)c->nslots, sizeof *c->iters);
-    c->next = PyMem_Calloc((size_t)c->nslots, sizeof *c->next);
-    if (!c->iters || !c->next) { PyErr_NoMemory(); return -1; }
-    c->iters[0] = it;
-    for (int s = 1; s < c->nslots; s++)
-        if (!(c->iters[s] = NpyIter_Copy(it))) return -1;
-    for (int s = 0; s < c->nslots; s++)
-        if (!(c->next[s] = NpyIter_GetIterNext(c->iters[s], NULL))) return -1;
+    c->nop = NpyIter_GetNOp(it);
+    if (pelx_iter_job_init(&c->job, it, nslots, vm_body, c) < 0) return -1;
+    nslots = c->job.nslots;
     c->scratch_stride = (prog->scratch_size + 63) / 64 * 64;
     if (c->scratch_stride) {
-        c->scratch = pel_vm_scratch_alloc(c->scratch_stride * (size_t)c->nslots);
-        if (!c->scratch) { PyErr_NoMemory(); return -1; }
+        c->scratch = pel_vm_scratch_alloc(c->scratch_stride * (size_t)nslots);
+        if (!c->scratch) goto nomem;
+    }
+    if (value_size) {
+        c->value_size = value_size;
+        c->values_stride = ((size_t)PEL_RED_CHUNK * value_size + 63) / 64 * 64;
+        c->values = pel_vm_scratch_alloc(c->values_stride * (size_t)nslots);
+        c->filled = PyMem_Calloc((size_t)nslots * FILLED_STRIDE,
+                                 sizeof *c->filled);
+        if (!c->values || !c->filled) goto nomem;
     }
     return 0;
+nomem:
+    PyErr_NoMemory();
+    return -1;
 }
 
-/* Frees the copies (not iters[0]) and scratch. */
-static void ctx_teardown(run_ctx *c) {
-    if (c->iters)
-        for (int s = 1; s < c->nslots; s++)
-            if (c->iters[s]) NpyIter_Deallocate(c->iters[s]);
-    pel_vm_scratch_free(c->scratch, c->scratch_stride * (size_t)c->nslots);
-    PyMem_Free(c->iters);
-    PyMem_Free(c->next);
-}
-
-static int job_error(run_ctx *c, int rc) {
-    const char *msg = atomic_load_explicit(&c->errmsg, memory_order_relaxed);
-    if (rc == CHUNK_NEGATIVE_POWER)
-        PyErr_SetString(PyExc_ValueError, "Integers to negative integer "
-                                          "powers are not allowed.");
-    else if (rc > 0)
-        PyErr_SetString(PyExc_RuntimeError,
-                        msg ? msg : "pelx: evaluation failed");
-    return rc ? -1 : 0;
+static void ctx_teardown(vm_ctx *c) {
+    size_t nslots = (size_t)c->job.nslots;
+    pel_vm_scratch_free(c->scratch, c->scratch_stride * nslots);
+    pel_vm_scratch_free(c->values, c->values_stride * nslots);
+    PyMem_Free(c->filled);
+    pelx_iter_job_free(&c->job);
 }
 
 PyObject *pelx_vm_evaluate(const pel_vm_program *prog, PyObject *arrays,
                            PyObject *dtypes, char order) {
     NpyIter *it = make_iter(arrays, dtypes, order, 1);
     if (!it) return NULL;
-    int64_t n = NpyIter_GetIterSize(it);
-    run_ctx c;
-    int rc = ctx_setup(&c, it, prog, (n + PELX_VM_GRAIN - 1) / PELX_VM_GRAIN);
-    if (rc == 0 && n > 0) {
+    const int64_t n = NpyIter_GetIterSize(it);
+    const pelx_work work = {n, pel_vm_program_cost(prog), iter_bytes(it),
+                            PELX_ITER_CHUNK_SETUP};
+    const int64_t grain = pelx_grain(&work);
+    vm_ctx c;
+    int rc = ctx_setup(&c, it, prog, pelx_iter_slots(n, grain), 0);
+    if (rc == 0) {
         pelx_call_opts o = {"evaluate", 0};
-        rc = pelx_run_for(n, PELX_VM_GRAIN, for_chunk, &c, &o);
-        rc = rc < 0 ? -1 : job_error(&c, rc);
+        rc = pelx_iter_job_run(&c.job, n, grain, &o);
     }
     ctx_teardown(&c);
     PyObject *res = NULL;
@@ -267,72 +172,89 @@ PyObject *pelx_vm_evaluate(const pel_vm_program *prog, PyObject *arrays,
     return res;
 }
 
-PyObject *pelx_vm_reduce(const pel_vm_program *prog, PyObject *arrays,
-                         PyObject *dtypes, char order, int kind,
-                         Py_ssize_t rowlen, PyObject *rows) {
-    const pel_vm_reg *rr = &prog->regs[prog->result_reg];
-    if (rr->kind != PEL_VM_TEMP) {
-        PyErr_SetString(PyExc_ValueError, "pelx: reduction needs a temporary result");
-        return NULL;
+/* ---- reductions --------------------------------------------------------- */
+
+/* Tasks [t0, t1) of the reduction job. Consecutive tasks cover consecutive
+ * iterations, so a group of them whose values fit the slot's buffer is
+ * one iterator range: the program fills the buffer, then each task reduces
+ * its part. */
+static int reduce_tasks(void *ctx, int64_t t0, int64_t t1, int slot) {
+    vm_ctx *c = ctx;
+    const pel_red_job *j = &c->red;
+    const char *buf = c->values + (size_t)slot * c->values_stride;
+    for (int64_t t = t0; t < t1;) {
+        int64_t m, b, e, first, total = 0, u = t;
+        pel_red_job_span(j, t, &m, &b, &e);
+        first = m * j->K + b;
+        while (u < t1) {
+            pel_red_job_span(j, u, &m, &b, &e);
+            if (u > t && total + (e - b) > PEL_RED_CHUNK) break;
+            total += e - b;
+            u++;
+        }
+        c->filled[slot * FILLED_STRIDE] = 0;
+        int rc = pelx_iter_job_range(&c->job, slot, first, first + total);
+        if (rc) return rc;
+        for (int64_t off = 0; t < u; t++) {
+            pel_red_job_span(j, t, &m, &b, &e);
+            pel_red_job_task_values(j, t, buf + off * c->value_size);
+            off += e - b;
+        }
     }
-    if (kind < 0 || kind >= PEL_VM_NREDUCE) {
-        PyErr_SetString(PyExc_ValueError, "pelx: bad reduction kind");
+    return 0;
+}
+
+PyObject *pelx_vm_reduce(const pel_vm_program *prog, PyObject *arrays,
+                         PyObject *dtypes, char order,
+                         const pel_red_kernel *k, Py_ssize_t rowlen,
+                         PyArrayObject *out) {
+    const pel_vm_reg *rr = &prog->regs[prog->result_reg];
+    if (rr->kind != PEL_VM_OPERAND || rr->index != PyTuple_GET_SIZE(arrays) ||
+        rr->itemsize != k->in_size) {
+        PyErr_SetString(PyExc_ValueError, "pelx: the program does not write "
+                        "the reduction's values");
         return NULL;
     }
     NpyIter *it = make_iter(arrays, dtypes, order, 0);
     if (!it) return NULL;
-    int64_t n = NpyIter_GetIterSize(it);
-    run_ctx c;
-    PyObject *res = NULL;
-    int64_t nchunks = rowlen > 0 ? n / rowlen : (n + PELX_VM_GRAIN - 1) / PELX_VM_GRAIN;
-    int rc = ctx_setup(&c, it, prog, nchunks);
+    const int64_t n = NpyIter_GetIterSize(it);
+    const int64_t K = rowlen > 0 ? rowlen : n, M = K > 0 ? n / K : 0;
+    if (!PyArray_IS_C_CONTIGUOUS(out) || !PyArray_ISWRITEABLE(out) ||
+        PyArray_ITEMSIZE(out) != k->out_size || PyArray_SIZE(out) != M ||
+        M * K != n || n == 0) {
+        PyErr_SetString(PyExc_ValueError, "pelx: bad reduction output");
+        NpyIter_Deallocate(it);
+        return NULL;
+    }
+    pel_red_job red;
+    int rc = pel_red_job_init_values(&red, k, M, K, PyArray_BYTES(out));
+    if (rc != PEL_OK) {
+        pel_red_job_free(&red);
+        NpyIter_Deallocate(it);
+        if (rc == PEL_ENOMEM) return PyErr_NoMemory();
+        PyErr_SetString(PyExc_ValueError, "pelx: invalid reduction");
+        return NULL;
+    }
+    const pelx_work work = {n, pel_vm_program_cost(prog) + 1,
+                            iter_bytes(it) + k->in_size,
+                            PELX_ITER_CHUNK_SETUP};
+    /* The chunk grid is the job's (it fixes the summation order); the cost
+     * policy decides only whether to go parallel. */
+    const int inline_ = pelx_grain(&work) >= n;
+    const int64_t grain = inline_ ? red.ntasks : red.grain;
+    vm_ctx c;
+    rc = ctx_setup(&c, it, prog, pelx_iter_slots(red.ntasks, grain),
+                   k->in_size);
+    c.red = red;
     if (rc == 0) {
-        c.kind = kind;
-        c.rowlen = rowlen;
-        c.acc_size = rr->itemsize;
+        pelx_call_opts o = {"evaluate", c.job.nslots};
+        rc = pelx_iter_job_result(
+            &c.job, pelx_run_for(red.ntasks, grain, reduce_tasks, &c, &o));
     }
-    /* The accumulator dtype (the result register's): the dtype of `rows`
-     * for axis reductions, else `rows` is that dtype itself. */
-    if (rc == 0) {
-        PyArray_Descr *ad = NULL;
-        if (rowlen > 0 && PyArray_Check(rows)) ad = PyArray_DESCR((PyArrayObject *)rows);
-        else if (PyArray_DescrCheck(rows)) ad = (PyArray_Descr *)rows;
-        int t = ad ? pelx_vm_pel_dtype(ad->type_num) : -1;
-        if (t < 0 || !pel_vm_reduce_supported(kind, (pel_dtype)t) ||
-            (int)PyDataType_ELSIZE(ad) != rr->itemsize) {
-            PyErr_SetString(PyExc_TypeError, "pelx: unsupported reduction type");
-            rc = -1;
-        } else {
-            c.acc = (pel_dtype)t;
-        }
-    }
-    if (rc == 0 && rowlen > 0) {
-        PyArrayObject *ra = (PyArrayObject *)rows;
-        if (!PyArray_IS_C_CONTIGUOUS(ra) || PyArray_SIZE(ra) * rowlen != n ||
-            !PyArray_ISWRITEABLE(ra)) {
-            PyErr_SetString(PyExc_ValueError, "pelx: bad row output");
-            rc = -1;
-        } else {
-            c.rows = PyArray_BYTES(ra);
-            if (nchunks > 0) {
-                int64_t grain = PELX_VM_GRAIN / rowlen > 0 ? PELX_VM_GRAIN / rowlen : 1;
-                pelx_call_opts o = {"evaluate", 0};
-                rc = pelx_run_for(nchunks, grain, rows_chunk, &c, &o);
-                rc = rc < 0 ? -1 : job_error(&c, rc);
-            }
-            if (rc == 0) { res = Py_None; Py_INCREF(res); }
-        }
-    } else if (rc == 0) {
-        pel_vm_partial part;
-        pelx_call_opts o = {"evaluate", 0};
-        rc = pelx_run_reduce(n, PELX_VM_GRAIN, sizeof part, reduce_chunk,
-                             reduce_combine, &c, &part, &o);
-        rc = rc < 0 ? -1 : job_error(&c, rc);
-        if (rc == 0)
-            res = PyBytes_FromStringAndSize((const char *)part.value,
-                                            c.acc_size);
-    }
+    if (rc == 0) pel_red_job_finish(&c.red);
+    pel_red_job_free(&c.red);
     ctx_teardown(&c);
-    if (NpyIter_Deallocate(it) != NPY_SUCCEED) Py_CLEAR(res);
-    return res;
+    if (NpyIter_Deallocate(it) != NPY_SUCCEED) rc = -1;
+    if (rc != 0) return NULL;
+    Py_RETURN_NONE;
 }

@@ -8,9 +8,10 @@
  * one chunk, so the owner (front) and thieves (back) never take the same
  * chunk and together take exactly the range.
  *
- * The calling thread is slot 0. It pushes slots-1 tickets into the job
- * queue, runs chunks itself, then waits (spin, then futex) until every
- * chunk has been run or skipped. The job lives on the heap with a reference
+ * A job knows only "run chunk i" (spec.run_chunk): what a chunk is belongs
+ * to parallel_for.c / parallel_reduce.c. The calling thread is slot 0. It
+ * pushes slots-1 tickets into the job queue, runs chunks itself, then waits
+ * on the job's latch (sleep.c) until every chunk has been run or skipped. The job lives on the heap with a reference
  * count (the submitting thread's cache + one per queued ticket), so a
  * ticket popped after the job ended only finds empty ranges; chunk functions and ctx are only touched
  * while chunks remain, i.e. while the caller is still waiting. */
@@ -26,8 +27,6 @@ typedef struct slot_range {
     atomic_int_fast64_t back; /* one past the last chunk left (thieves) */
 } slot_range;
 
-/* Job completion word values (futex). */
-enum { JOB_RUNNING = 0, JOB_CALLER_SLEEPS = 1, JOB_DONE = 2 };
 
 typedef struct pel_job {
     pel_job_spec spec;
@@ -40,7 +39,7 @@ typedef struct pel_job {
     atomic_int rc;            /* first error, 0 while none */
     atomic_int fpflags;       /* FE_* flags raised on workers */
     _Alignas(PEL_CACHE_LINE) atomic_int_fast64_t done; /* chunks run/skipped */
-    atomic_uint state;        /* JOB_RUNNING / JOB_CALLER_SLEEPS / JOB_DONE */
+    atomic_uint done_latch;   /* set when every chunk was run or skipped */
     slot_range ranges[];
 } pel_job;
 
@@ -82,11 +81,10 @@ static int job_stopped(pel_job *job) {
 static void run_one(pel_job *job, int64_t ci, int slot, int thread, int traced) {
     if (job_stopped(job)) return;
     uint64_t t0 = traced ? pel_now_ns() : 0;
-    int r = job->spec.run_chunk(job, ci, slot);
+    int r = job->spec.run_chunk(job->spec.ctx, ci, slot);
     if (traced) {
-        int64_t b = ci * job->spec.grain;
-        int64_t e = b + job->spec.grain < job->spec.n ? b + job->spec.grain
-                                                      : job->spec.n;
+        int64_t b, e;
+        pel_chunk_bounds(job->spec.n, job->spec.grain, ci, &b, &e);
         pel_trace_record(thread, slot, job->id, b, e, t0, pel_now_ns());
     }
     if (r) {
@@ -155,12 +153,8 @@ static void complete(pel_job *job, int64_t claimed) {
      * and FP flags; acquire lets the finisher's release below carry all
      * threads' effects to the caller. */
     int64_t old = atomic_fetch_add_explicit(&job->done, claimed, memory_order_acq_rel);
-    if (old + claimed == job->spec.nchunks) {
-        /* release: the caller's acquire on `state` sees everything. */
-        unsigned prev = atomic_exchange_explicit(&job->state, JOB_DONE,
-                                                 memory_order_acq_rel);
-        if (prev == JOB_CALLER_SLEEPS) pel_futex_wake(&job->state, 1);
-    }
+    if (old + claimed == job->spec.nchunks)
+        pel_latch_set(&job->done_latch); /* the caller sees everything */
 }
 
 static void job_unref(pel_job *job) {
@@ -218,9 +212,8 @@ void pel_job_help(pel_job *job, int worker_index) {
     /* relaxed: the ticket hand-off (queue acquire) already made the job's
      * fields visible; this only numbers the joiners. */
     int slot = atomic_fetch_add_explicit(&job->next_slot, 1, memory_order_relaxed);
-    /* acquire: if the job is over, skip it (nothing to read anyway). */
-    if (slot < job->spec.slots &&
-        atomic_load_explicit(&job->state, memory_order_acquire) != JOB_DONE) {
+    /* If the job is over, skip it (nothing to read anyway). */
+    if (slot < job->spec.slots && !pel_latch_is_set(&job->done_latch)) {
         pel_fpenv saved;
         pel_fpenv_enter(&job->fpenv, &saved);
         int64_t claimed = run_slot(job, slot, worker_index);
@@ -262,39 +255,9 @@ int pel_job_run_inline(const pel_job_spec *spec) {
     return atomic_load_explicit(&job.rc, memory_order_relaxed); /* ditto */
 }
 
-static void wait_done(pel_job *job) {
-    uint64_t start = 0;
-    /* acquire: pairs with the finisher's release; all chunk effects, the
-     * error code and FP flags become visible. */
-    for (unsigned i = 0;; i++) {
-        if (atomic_load_explicit(&job->state, memory_order_acquire) == JOB_DONE)
-            return;
-        pel_cpu_relax();
-        if ((i & 63) == 0) { /* read the clock every 64 polls only */
-            uint64_t now = pel_now_ns();
-            if (!start) start = now;
-            else if (now - start > pel_spin_ns) break;
-        }
-    }
-    unsigned expect = JOB_RUNNING;
-    /* acquire on failure: the state is JOB_DONE then (see above). */
-    if (!atomic_compare_exchange_strong_explicit(&job->state, &expect,
-                                                 JOB_CALLER_SLEEPS,
-                                                 memory_order_acquire,
-                                                 memory_order_acquire))
-        return;
-    while (atomic_load_explicit(&job->state, memory_order_acquire) != JOB_DONE)
-        pel_futex_wait(&job->state, JOB_CALLER_SLEEPS);
-}
-
 int pel_job_run(const pel_job_spec *spec) {
     int slots = spec->slots;
     if (slots > spec->nchunks) slots = (int)spec->nchunks;
-    if (slots > 1 && pel_tls_depth == 0) {
-        /* Never more slots than threads that can show up. */
-        int workers = pel_pool_workers();
-        if (slots > workers + 1) slots = workers + 1;
-    }
     if (slots <= 1 || pel_tls_depth > 0) return pel_job_run_inline(spec);
 
     pel_job *job = job_get(slots);
@@ -321,7 +284,7 @@ int pel_job_run(const pel_job_spec *spec) {
     atomic_store_explicit(&job->rc, 0, memory_order_relaxed);
     atomic_store_explicit(&job->fpflags, 0, memory_order_relaxed);
     atomic_store_explicit(&job->done, 0, memory_order_relaxed);
-    atomic_store_explicit(&job->state, JOB_RUNNING, memory_order_relaxed);
+    pel_latch_reset(&job->done_latch);
 
     /* One ticket per other slot. */
     int pushed = 0;
@@ -331,11 +294,11 @@ int pel_job_run(const pel_job_spec *spec) {
          * still holds its own reference). */
         atomic_fetch_sub_explicit(&job->refs, slots - 1 - pushed,
                                   memory_order_relaxed);
-    if (pushed) pel_pool_notify(pushed);
+    if (pushed) pel_sleep_notify(pushed);
 
     complete(job, run_slot(job, 0, 0));
-    wait_done(job);
-    /* relaxed (rc, fpflags): wait_done's acquire made the final values
+    pel_latch_wait(&job->done_latch);
+    /* relaxed (rc, fpflags): the latch's acquire made the final values
      * visible. */
     int rc = atomic_load_explicit(&job->rc, memory_order_relaxed);
     pel_fpenv_raise(atomic_load_explicit(&job->fpflags, memory_order_relaxed));

@@ -1,11 +1,35 @@
-/* parallel_for.c — pel_parallel_for: [0, n) in chunks of `grain`. */
+/* parallel_for.c — pel_parallel_for: [0, n) in chunks of `grain`; how many
+ * slots a job gets, and the one way a job is submitted. */
 #include "pel/pel_internal.h"
 
-static int for_chunk(struct pel_job *job, int64_t ci, int slot) {
-    const pel_job_spec *s = (const pel_job_spec *)job; /* spec is first */
-    int64_t b = ci * s->grain;
-    int64_t e = s->n - b > s->grain ? b + s->grain : s->n;
-    return s->for_fn(s->ctx, b, e, slot);
+int pel_job_slots(const pel_opts *opts) {
+    if (pel_tls_depth > 0) return 1; /* nested calls run inline */
+    int s = pel_get_num_threads();
+    if (opts && opts->max_threads > 0 && opts->max_threads < s) s = opts->max_threads;
+    return s;
+}
+
+int pel_job_submit(pel_job_spec *spec) {
+    if (spec->nchunks == 1 || spec->slots <= 1 || pel_tls_depth > 0)
+        return pel_job_run_inline(spec);
+    pel_pool_ensure();
+    /* Never more slots than threads that can show up. */
+    int workers = pel_pool_workers();
+    if (spec->slots > workers + 1) spec->slots = workers + 1;
+    return pel_job_run(spec);
+}
+
+typedef struct for_ctx {
+    int64_t n, grain;
+    pel_for_fn fn;
+    void *ctx;
+} for_ctx;
+
+static int for_chunk(void *ctx, int64_t ci, int slot) {
+    const for_ctx *f = ctx;
+    int64_t b, e;
+    pel_chunk_bounds(f->n, f->grain, ci, &b, &e);
+    return f->fn(f->ctx, b, e, slot);
 }
 
 int pel_parallel_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
@@ -13,17 +37,15 @@ int pel_parallel_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
     if (n < 0 || grain < 1 || !fn || (opts && opts->max_threads < 0))
         return PEL_EINVAL;
     if (n == 0) return PEL_OK;
+    for_ctx f = {n, grain, fn, ctx};
     pel_job_spec spec = {
         .nchunks = (n - 1) / grain + 1,
         .run_chunk = for_chunk,
+        .ctx = &f,
         .n = n,
         .grain = grain,
-        .for_fn = fn,
-        .ctx = ctx,
         .cancel = opts ? opts->cancel : NULL,
     };
     spec.slots = pel_job_slots(opts);
-    if (spec.nchunks == 1 || spec.slots == 1) return pel_job_run_inline(&spec);
-    pel_pool_ensure();
-    return pel_job_run(&spec);
+    return pel_job_submit(&spec);
 }

@@ -5,22 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int reduce_chunk(struct pel_job *job, int64_t ci, int slot) {
-    const pel_job_spec *s = (const pel_job_spec *)job; /* spec is first */
-    int64_t b = ci * s->grain;
-    int64_t e = s->n - b > s->grain ? b + s->grain : s->n;
-    if (e < b) e = b; /* n == 0: one empty chunk */
-    return s->reduce_fn(s->ctx, b, e, s->partials + (size_t)ci * s->partial_size,
-                        slot);
+typedef struct reduce_ctx {
+    int64_t n, grain;
+    pel_reduce_fn fn;
+    void *ctx;
+    char *partials; /* one per chunk, partial_size bytes each */
+    size_t partial_size;
+} reduce_ctx;
+
+static int reduce_chunk(void *ctx, int64_t ci, int slot) {
+    const reduce_ctx *r = ctx;
+    int64_t b, e;
+    pel_chunk_bounds(r->n, r->grain, ci, &b, &e);
+    return r->fn(r->ctx, b, e, r->partials + (size_t)ci * r->partial_size,
+                 slot);
 }
 
-/* Pairwise tree over chunk indices: level w combines chunk i with chunk
- * i + w for i a multiple of 2w, so chunk 0 ends up holding the total. */
-static void combine_tree(char *p, int64_t nch, size_t psize,
-                         pel_combine_fn combine, void *ctx) {
-    for (int64_t w = 1; w < nch; w *= 2)
-        for (int64_t i = 0; i + w < nch; i += 2 * w)
-            combine(ctx, p + (size_t)i * psize, p + (size_t)(i + w) * psize);
+void pel_pairwise_combine(char *p, int64_t n, size_t stride,
+                          pel_combine_fn combine, void *ctx) {
+    for (int64_t w = 1; w < n; w *= 2)
+        for (int64_t i = 0; i + w < n; i += 2 * w)
+            combine(ctx, p + (size_t)i * stride, p + (size_t)(i + w) * stride);
 }
 
 int pel_parallel_reduce(int64_t n, int64_t grain, size_t partial_size,
@@ -36,27 +41,19 @@ int pel_parallel_reduce(int64_t n, int64_t grain, size_t partial_size,
     size_t bytes = (size_t)nch * partial_size;
     char *partials = bytes <= sizeof local ? local : malloc(bytes);
     if (!partials) return PEL_ENOMEM;
+    reduce_ctx r = {n, grain, fn, ctx, partials, partial_size};
     pel_job_spec spec = {
         .nchunks = nch,
         .run_chunk = reduce_chunk,
+        .ctx = &r,
         .n = n,
         .grain = grain,
-        .reduce_fn = fn,
-        .ctx = ctx,
-        .partials = partials,
-        .partial_size = partial_size,
         .cancel = opts ? opts->cancel : NULL,
     };
     spec.slots = pel_job_slots(opts);
-    int rc;
-    if (nch == 1 || spec.slots == 1) {
-        rc = pel_job_run_inline(&spec);
-    } else {
-        pel_pool_ensure();
-        rc = pel_job_run(&spec);
-    }
+    int rc = pel_job_submit(&spec);
     if (rc == PEL_OK) {
-        combine_tree(partials, nch, partial_size, combine, ctx);
+        pel_pairwise_combine(partials, nch, partial_size, combine, ctx);
         memcpy(result, partials, partial_size);
     }
     if (partials != local) free(partials);

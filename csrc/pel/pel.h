@@ -104,6 +104,14 @@ int pel_parallel_reduce(int64_t n, int64_t grain, size_t partial_size,
                         pel_reduce_fn fn, pel_combine_fn combine, void *ctx,
                         void *result, const pel_opts *opts);
 
+/* p[0] = p[0] (+) p[1] (+) ... (+) p[n-1] (n partials, `stride` bytes
+ * apart) as a fixed pairwise tree over the indices: rounds w = 1, 2, 4, ...
+ * combine p[i] with p[i + w] for i = 0, 2w, 4w, ... The one combine order
+ * of every deterministic reduction (pel_parallel_reduce, the reduction
+ * kernels' plan). */
+void pel_pairwise_combine(char *p, int64_t n, size_t stride,
+                          pel_combine_fn combine, void *ctx);
+
 /* Slots a job started now with these options may use (>= 1). */
 int pel_job_slots(const pel_opts *opts);
 

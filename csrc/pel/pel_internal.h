@@ -3,12 +3,14 @@
  * not part of the API). One concept per file:
  *   cpu_count.c        default pool size (affinity, cgroup quota, env)
  *   fpenv.c            capture / apply / restore the caller's FP environment
- *   park.c             futex wrappers, spin-then-park helpers
+ *   sleep.c            waiting: spin then park, notify, the caller's latch
  *   job_queue.c        bounded lock-free MPMC queue of job tickets
- *   job.c              job state, per-slot chunk ranges, stealing, join/wait
+ *   job.c              one job: "run chunk i" over per-slot ranges, stealing
  *   pool.c             worker threads: lazy start, resize, shutdown, atfork
- *   parallel_for.c     pel_parallel_for and friends (public entry points)
+ *   parallel_for.c     pel_parallel_for, job slots and submission
  *   parallel_reduce.c  pel_parallel_reduce (fixed grid, pairwise combine)
+ * Calls go down this list's dependency order: parallel_* -> pool -> job ->
+ * sleep -> job_queue; no file calls one that calls it back.
  *   stats.c            per-worker counters
  *   trace.c            optional per-thread event log
  */
@@ -45,16 +47,6 @@ int pel_fpenv_leave(const pel_fpenv *saved);
 /* Raise flags (FE_* bits) on the calling thread. */
 void pel_fpenv_raise(int flags);
 
-/* ---- park.c ------------------------------------------------------------- */
-void pel_cpu_relax(void);
-uint64_t pel_now_ns(void);
-/* Sleep while *word == expected (spurious returns possible). */
-void pel_futex_wait(atomic_uint *word, unsigned expected);
-void pel_futex_wake(atomic_uint *word, int count);
-
-/* Spin budget before parking, in nanoseconds (see park.c). */
-extern uint64_t pel_spin_ns;
-
 /* ---- job_queue.c -------------------------------------------------------- */
 typedef struct pel_job pel_job;
 int pel_queue_push(struct pel_job *job);   /* 0 ok, -1 full */
@@ -62,25 +54,53 @@ struct pel_job *pel_queue_pop(void);       /* NULL if empty */
 int pel_queue_maybe_nonempty(void);
 void pel_queue_reset_after_fork(void);
 
+/* ---- sleep.c ------------------------------------------------------------ */
+void pel_cpu_relax(void);
+uint64_t pel_now_ns(void);
+/* Spin budget before parking, in nanoseconds. */
+extern uint64_t pel_spin_ns;
+/* Reads PELX_SPIN_US and calibrates the workers' spin (once, at pool
+ * start). */
+void pel_sleep_init(void);
+void pel_sleep_after_fork_child(void);
+/* An idle worker's wait: spins polling the queue, then parks while
+ * stay(worker) holds and the queue looks empty. Returns a popped job, or
+ * NULL after a wake-up (the caller re-checks its state and calls again). */
+pel_job *pel_sleep_until_work(int worker, int (*stay)(int worker));
+/* Tickets for up to `count` workers were queued: wake that many sleepers. */
+void pel_sleep_notify(int count);
+/* Wake every parked worker (the pool's size or stop flag changed). */
+void pel_sleep_wake_all(void);
+/* A latch: one waiter (a job's caller), set once by another thread. */
+void pel_latch_reset(atomic_uint *latch);
+int pel_latch_is_set(atomic_uint *latch);
+void pel_latch_set(atomic_uint *latch);
+void pel_latch_wait(atomic_uint *latch);
+
 /* ---- job.c -------------------------------------------------------------- */
-/* Runs one chunk (index ci of the job's grid) on slot `slot`. */
-typedef int (*pel_chunk_fn)(struct pel_job *job, int64_t ci, int slot);
+/* Runs chunk ci of the job's grid on slot `slot`; ctx is the spec's. */
+typedef int (*pel_chunk_fn)(void *ctx, int64_t ci, int slot);
 
 typedef struct pel_job_spec {
     int64_t nchunks;
     int slots;               /* threads that may take part (>= 1) */
     pel_chunk_fn run_chunk;
-    /* loop parameters, read by run_chunk */
-    int64_t n, grain;
-    pel_for_fn for_fn;
-    pel_reduce_fn reduce_fn;
     void *ctx;
-    char *partials;          /* reduce: nchunks * partial_size bytes */
-    size_t partial_size;
+    int64_t n, grain;        /* the grid, for the trace's element ranges */
     const volatile int *cancel;
 } pel_job_spec;
 
-/* Run a job to completion with the calling thread as slot 0. */
+/* Chunk ci of a grid of `grain`-long chunks over [0, n): [*b, *e). The one
+ * place that knows how a grid is cut (n == 0: one empty chunk). */
+static inline void pel_chunk_bounds(int64_t n, int64_t grain, int64_t ci,
+                                    int64_t *b, int64_t *e) {
+    *b = ci * grain;
+    *e = n - *b > grain ? *b + grain : n;
+    if (*e < *b) *e = *b;
+}
+
+/* Run a job to completion with the calling thread as slot 0, on at most
+ * spec->slots threads (the caller caps them to the workers there are). */
 int pel_job_run(const pel_job_spec *spec);
 /* Called by a pool worker holding a ticket of `job`: take part, drop the
  * ticket's reference. */
@@ -97,10 +117,13 @@ extern _Thread_local int pel_tls_depth;
 /* Make sure the pool's workers are started (lazy start / after resize /
  * after fork). Cheap when nothing changed. Returns the pool size. */
 int pel_pool_ensure(void);
-/* Wake up to `count` parked workers because tickets were queued. */
-void pel_pool_notify(int count);
 /* Number of worker threads that may pick up tickets right now. */
 int pel_pool_workers(void);
+
+/* ---- parallel_for.c ----------------------------------------------------- */
+/* Runs spec inline or on the pool (slots capped to the workers there are):
+ * the one submission path of pel_parallel_for and pel_parallel_reduce. */
+int pel_job_submit(pel_job_spec *spec);
 
 /* ---- stats.c ------------------------------------------------------------ */
 typedef struct pel_stat_cell {

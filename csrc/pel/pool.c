@@ -1,17 +1,14 @@
-/* pool.c — the worker threads: lazy start, sizing, resize, parking,
- * shutdown and fork.
+/* pool.c — the worker threads: lazy start, sizing, resize, shutdown and
+ * fork.
  *
  * Worker i (1 <= i < pool size) loops: pop a ticket and help that job; when
- * the queue is empty, spin for pel_spin_ns, then park on the `wake_seq`
- * futex. Submitters bump wake_seq and wake as many sleepers as they queued
- * tickets, and only if someone sleeps (an event count: no lost wake-ups, no
- * syscall while workers spin).
+ * the queue is empty, wait for work the way sleep.c does (spin, then
+ * park until a submitter's notify).
  *
  * Life cycle state (which threads exist) changes only under `lock`, which is
  * never taken on the job path: pel_pool_ensure() compares two generation
  * counters and returns. */
 #include "pel/pel_internal.h"
-#include <limits.h>
 #include <stdlib.h>
 
 enum { W_EMPTY = 0, W_RUNNING, W_EXITED };
@@ -26,8 +23,6 @@ static struct {
     atomic_uint ready_gen;       /* gen the running workers match */
     atomic_int stop;             /* shutdown in progress: workers exit */
     atomic_int nworkers;         /* workers started and not exited */
-    _Alignas(PEL_CACHE_LINE) atomic_uint wake_seq; /* park futex */
-    _Alignas(PEL_CACHE_LINE) atomic_int sleepers;  /* workers parked or about to */
 } pool = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .shutdown_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -38,35 +33,8 @@ static void at_fork_prepare(void);
 static void at_fork_parent(void);
 static void at_fork_child(void);
 
-/* Polls (queue check + pause) that take about pel_spin_ns, measured at
- * start: the fastest of a few short runs, so a run that was descheduled
- * only makes the estimate (and the spin) shorter. */
-static uint64_t spin_polls;
-
-static void calibrate_spin(void) {
-    const int polls = 2000;
-    uint64_t best = UINT64_MAX;
-    for (int trial = 0; trial < 3; trial++) {
-        uint64_t t0 = pel_now_ns();
-        for (int k = 0; k < polls; k++) {
-            if (pel_queue_maybe_nonempty()) pel_cpu_relax();
-            pel_cpu_relax();
-        }
-        uint64_t dt = pel_now_ns() - t0;
-        if (dt < best) best = dt;
-    }
-    if (best == 0) best = 1;
-    spin_polls = pel_spin_ns * (uint64_t)polls / best;
-}
-
 static void pool_once_init(void) {
-    const char *env = getenv("PELX_SPIN_US");
-    if (env && *env) {
-        char *end;
-        long us = strtol(env, &end, 10);
-        if (*end == '\0' && us >= 0 && us <= 1000000) pel_spin_ns = (uint64_t)us * 1000;
-    }
-    calibrate_spin();
+    pel_sleep_init();
     pthread_atfork(at_fork_prepare, at_fork_parent, at_fork_child);
 }
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
@@ -92,35 +60,6 @@ int pel_pool_workers(void) {
     return atomic_load_explicit(&pool.nworkers, memory_order_relaxed);
 }
 
-int pel_job_slots(const pel_opts *opts) {
-    if (pel_tls_depth > 0) return 1; /* nested calls run inline */
-    int s = pool_size();
-    if (opts && opts->max_threads > 0 && opts->max_threads < s) s = opts->max_threads;
-    return s;
-}
-
-/* Wake every parked worker (they re-check size / stop). */
-static void wake_all(void) {
-    /* seq_cst: see pel_pool_notify. */
-    atomic_fetch_add_explicit(&pool.wake_seq, 1, memory_order_seq_cst);
-    pel_futex_wake(&pool.wake_seq, INT_MAX);
-}
-
-void pel_pool_notify(int count) {
-    /* seq_cst fence: orders our ticket push before the sleepers load, the
-     * mirror of a parking worker's sleepers increment before its queue
-     * check; one of the two sides sees the other (Dekker). */
-    atomic_thread_fence(memory_order_seq_cst);
-    /* relaxed: ordered by the fence above. */
-    if (atomic_load_explicit(&pool.sleepers, memory_order_relaxed) > 0) {
-        /* seq_cst (release part needed): a worker whose acquire load of
-         * wake_seq sees the new value also sees our tickets; one that read
-         * the old value gets EAGAIN from futex_wait. */
-        atomic_fetch_add_explicit(&pool.wake_seq, 1, memory_order_seq_cst);
-        pel_futex_wake(&pool.wake_seq, count);
-    }
-}
-
 /* Should worker i leave? Exits under the lock so a concurrent grow either
  * sees it running (and it stays) or exited (and restarts it). */
 static int worker_should_exit(int i) {
@@ -144,46 +83,21 @@ static int worker_should_exit(int i) {
     return leave;
 }
 
+/* Whether idle worker i should keep waiting for work: no shutdown, still
+ * inside the pool's size. relaxed (stop, size): see pel_sleep_until_work;
+ * worker_should_exit re-checks both properly. */
+static int worker_stays(int i) {
+    return !atomic_load_explicit(&pool.stop, memory_order_relaxed) &&
+           i < atomic_load_explicit(&pool.size, memory_order_relaxed);
+}
+
 static void *worker_main(void *arg) {
     int i = (int)(intptr_t)arg;
-    pel_stat_cell *st = pel_stats_cell(i);
     for (;;) {
         if (worker_should_exit(i)) return NULL;
         pel_job *job = pel_queue_pop();
-        if (job) {
-            pel_job_help(job, i);
-            continue;
-        }
-        /* Spin: poll the queue for about pel_spin_ns of this thread's own
-         * running time. Counted in polls, not read from the wall clock, so
-         * time spent descheduled (a loaded machine) does not use up the
-         * budget and a worker that gets the CPU back still answers fast. */
-        /* relaxed: stop is re-checked with acquire before exiting. */
-        for (uint64_t k = 0; k < spin_polls &&
-                             !atomic_load_explicit(&pool.stop, memory_order_relaxed);
-             k++) {
-            if (pel_queue_maybe_nonempty() && (job = pel_queue_pop()) != NULL) break;
-            pel_cpu_relax();
-        }
-        if (job) {
-            pel_job_help(job, i);
-            continue;
-        }
-        /* Park. seq_cst (sleepers increment, wake_seq load, queue check):
-         * the Dekker pairing with pel_pool_notify. */
-        atomic_fetch_add_explicit(&pool.sleepers, 1, memory_order_seq_cst);
-        unsigned seq = atomic_load_explicit(&pool.wake_seq, memory_order_seq_cst);
-        /* relaxed (stop, size): their writers bump wake_seq afterwards
-         * (seq_cst), so reading stale values here makes futex_wait return
-         * at once instead of sleeping through the change. */
-        if (!pel_queue_maybe_nonempty() &&
-            !atomic_load_explicit(&pool.stop, memory_order_relaxed) &&
-            i < atomic_load_explicit(&pool.size, memory_order_relaxed)) {
-            pel_stat_add(&st->parks, 1, 0);
-            pel_futex_wait(&pool.wake_seq, seq);
-        }
-        /* relaxed: a stale count only costs a submitter one futex_wake. */
-        atomic_fetch_sub_explicit(&pool.sleepers, 1, memory_order_relaxed);
+        if (!job) job = pel_sleep_until_work(i, worker_stays);
+        if (job) pel_job_help(job, i);
     }
 }
 
@@ -235,7 +149,7 @@ int pel_set_num_threads(int n) {
     atomic_store_explicit(&pool.size, n, memory_order_relaxed);
     /* release: a submitter that sees the new gen re-runs ensure. */
     atomic_fetch_add_explicit(&pool.gen, 1, memory_order_release);
-    if (n < old) wake_all(); /* parked extra workers exit */
+    if (n < old) pel_sleep_wake_all(); /* parked extra workers exit */
     return old;
 }
 
@@ -254,7 +168,7 @@ void pel_shutdown(void) {
     /* relaxed: a hint; no tickets are queued for departing workers. */
     atomic_store_explicit(&pool.nworkers, 0, memory_order_relaxed);
     pthread_mutex_unlock(&pool.lock);
-    wake_all();
+    pel_sleep_wake_all();
     /* A worker inside a job finishes its part of that job first. */
     for (int i = 0; i < nj; i++) pthread_join(joins[i], NULL);
     pthread_mutex_lock(&pool.lock);
@@ -282,9 +196,8 @@ static void at_fork_child(void) {
     /* relaxed (all): single-threaded here. */
     atomic_store_explicit(&pool.stop, 0, memory_order_relaxed);
     atomic_store_explicit(&pool.nworkers, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool.sleepers, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool.wake_seq, 0, memory_order_relaxed);
     atomic_fetch_add_explicit(&pool.gen, 1, memory_order_relaxed);
+    pel_sleep_after_fork_child();
     pel_queue_reset_after_fork();
     pel_trace_after_fork_child();
 }

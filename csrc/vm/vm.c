@@ -76,12 +76,10 @@ void pel_vm_run_block(const pel_vm_program *p, char *const *ops,
     }
 }
 
-char *pel_vm_result_ptr(const pel_vm_program *p, char *const *ops,
-                        const intptr_t *strides, char *scratch,
-                        intptr_t *stride) {
-    char *ptr;
-    reg_addr(p, p->result_reg, ops, strides, scratch, &ptr, stride);
-    return ptr;
+int64_t pel_vm_program_cost(const pel_vm_program *p) {
+    int64_t cost = 0;
+    for (int i = 0; i < p->ninstr; i++) cost += p->instr[i].cost;
+    return cost > 0 ? cost : 1;
 }
 
 /* ---- counted scratch memory ------------------------------------------ */

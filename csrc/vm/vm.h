@@ -58,6 +58,7 @@ typedef struct pel_vm_reg {
 typedef struct pel_vm_instr {
     pel_loop_fn fn;
     void *data;        /* passed to fn as its last argument */
+    int cost;          /* per element, in additions (pel_kernel_cost) */
     int nargs;         /* inputs + 1 output */
     int args[PEL_VM_MAX_ARGS]; /* register numbers */
 } pel_vm_instr;
@@ -87,11 +88,8 @@ void pel_vm_program_layout(pel_vm_program *p);
 void pel_vm_run_block(const pel_vm_program *p, char *const *ops,
                       const intptr_t *strides, intptr_t n, char *scratch);
 
-/* Pointer to the result register's data for the block just run (scratch or
- * operand memory) and its stride, for reductions. */
-char *pel_vm_result_ptr(const pel_vm_program *p, char *const *ops,
-                        const intptr_t *strides, char *scratch,
-                        intptr_t *stride);
+/* Per-element cost of one run: the sum of its instructions' costs. */
+int64_t pel_vm_program_cost(const pel_vm_program *p);
 
 /* Scratch memory: 64-byte aligned, counted so tests can check the VM never
  * allocates more than block-sized temporaries. */

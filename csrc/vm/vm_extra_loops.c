@@ -1,6 +1,8 @@
 /* vm_extra_loops.c — see vm_extra_loops.h. */
 #include "vm/vm_extra_loops.h"
 
+#include "kernels/dtypes.h"
+
 #include <complex.h>
 #include <stdint.h>
 #include <string.h>
@@ -67,9 +69,6 @@ pel_loop_fn pel_vm_complex_loop(int n) {
 
 /* ---- float16 conversions ------------------------------------------------
  * _Float16 (GCC, x86-64 SSE2) converts with IEEE round-to-nearest-even. */
-typedef unsigned char hbool;
-typedef float complex hcfloat;
-typedef double complex hcdouble;
 
 #define HALF_CASTS(N, T)                                                    \
     static void to_half_##N(char **a, const intptr_t *d, const intptr_t *s, \
@@ -97,13 +96,13 @@ static void to_half_b(char **a, const intptr_t *d, const intptr_t *s,
     (void)data;
     for (intptr_t i = 0; i < d[0]; i++)
         *(_Float16 *)(a[1] + i * s[1]) =
-            (_Float16)(*(const hbool *)(a[0] + i * s[0]) != 0);
+            (_Float16)(*(const pel_bool *)(a[0] + i * s[0]) != 0);
 }
 static void from_half_b(char **a, const intptr_t *d, const intptr_t *s,
                         void *data) {
     (void)data;
     for (intptr_t i = 0; i < d[0]; i++)
-        *(hbool *)(a[1] + i * s[1]) =
+        *(pel_bool *)(a[1] + i * s[1]) =
             *(const _Float16 *)(a[0] + i * s[0]) != 0;
 }
 /* complex: the imaginary part is 0. */
@@ -111,14 +110,14 @@ static void from_half_c8(char **a, const intptr_t *d, const intptr_t *s,
                          void *data) {
     (void)data;
     for (intptr_t i = 0; i < d[0]; i++)
-        *(hcfloat *)(a[1] + i * s[1]) =
+        *(pel_complex64 *)(a[1] + i * s[1]) =
             (float)(*(const _Float16 *)(a[0] + i * s[0]));
 }
 static void from_half_c16(char **a, const intptr_t *d, const intptr_t *s,
                           void *data) {
     (void)data;
     for (intptr_t i = 0; i < d[0]; i++)
-        *(hcdouble *)(a[1] + i * s[1]) =
+        *(pel_complex128 *)(a[1] + i * s[1]) =
             (double)(*(const _Float16 *)(a[0] + i * s[0]));
 }
 

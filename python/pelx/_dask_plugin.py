@@ -17,7 +17,7 @@ starts, through the nanny (worker processes only)::
 or ``dask.config.set({"distributed.nanny.pre-spawn-environ.PELX_NUM_THREADS":
 1})`` before creating the cluster.
 """
-import os
+from . import _core
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -25,15 +25,6 @@ except ImportError:  # pragma: no cover  (dask without distributed)
     WorkerPlugin = object
 
 __all__ = ["PelxThreads", "worker_threads"]
-
-
-def _available_cpus():
-    import pelx
-
-    fn = getattr(pelx, "detect_number_of_cores", None)
-    if fn is not None:
-        return fn()
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def worker_threads(cpus, workers_on_host, nthreads_per_worker):
@@ -115,7 +106,7 @@ class PelxThreads(WorkerPlugin):
         if self.threads is not None:
             n = self.threads
         else:
-            n = worker_threads(_available_cpus(), await self._workers_on_host(worker),
+            n = worker_threads(_core.available_cpus(), await self._workers_on_host(worker),
                                worker.state.nthreads)
         self.previous = pelx.set_num_threads(n)
         self.chosen = n

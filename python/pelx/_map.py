@@ -4,7 +4,8 @@ The kernel is a C function (compiled by Numba, a C compiler via ctypes, or
 Cython/cffi via ``scipy.LowLevelCallable``); pelx calls it from its worker
 threads with the GIL released, so it must not call back into Python. This
 module works out the kernel's address and checks its C signature; the loop
-over the arrays is ``pelx._core._map`` (csrc/module/map_binding.c).
+over the arrays is ``pelx._core._map_start`` / ``_map_step`` /
+``_map_finish`` (csrc/module/map_binding.c).
 """
 import ctypes
 import re
@@ -289,8 +290,18 @@ def map(kernel, *arrays, out=None, dtype=None, casting="same_kind", progress=Fal
                          x)
     callback, close, waves = progress_callback(progress, "pelx.map")
     try:
-        result = _core._map(k.address, k.form, k.dtype, tuple(arrays), out, casting,
-                            k.data, callback, waves)
+        run, total = _core._map_start(k.address, k.form, k.dtype,
+                                      tuple(arrays), out, casting, k.data)
+        # With a progress callback: `waves` parallel steps, each at least
+        # one chunk, the callback between them.
+        wave = (total if callback is None
+                else max(-(-total // waves), _core._MAP_GRAIN))
+        for begin in range(0, total, max(wave, 1)):
+            count = min(wave, total - begin)
+            _core._map_step(run, begin, count)
+            if callback is not None:
+                callback(begin + count, total)
+        result = _core._map_finish(run)
     finally:
         close()
     if out is None and result.ndim == 0 and all(np.ndim(a) == 0 for a in arrays):

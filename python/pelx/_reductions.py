@@ -10,8 +10,10 @@ two-pass, and every result is bit-identical for any number of threads:
 the split of each reduction into chunks and the order in which chunk
 results are combined depend only on the array's shape and layout.
 
-This module applies NumPy's rules and lays out the axes; the C kernels
-(``pelx._core._reduce``) see a 2 x 2 strided view (kept x reduced axes).
+This module applies NumPy's arguments, checks and errors; the dtype rules
+are ``pelx._reduce_rules`` (shared with ``pelx.evaluate``), the layout of
+the axes for the C kernels (``pelx._core._reduce``, a 2 x 2 strided view:
+kept x reduced axes) is ``pelx._reduce_layout``.
 
 Two kinds of call are NumPy's own, made with the caller's arguments
 unchanged: operands with semantics of their own (masked arrays and other
@@ -20,7 +22,6 @@ ndarray subclasses but memmap, ``__array_function__`` overrides; see
 reductions round at points that depend on its buffering).
 """
 import functools
-import math
 import operator
 
 import numpy as np
@@ -29,6 +30,10 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from . import _core
 from ._dtypes import SUPPORTED as _SUPPORTED
 from ._overrides import first_overriding
+from ._reduce_layout import (axes_of as _axes, keepdims_shape as _keepdims_shape,
+                             kept_shape as _kept_shape,
+                             reduced_count as _reduced_count, run as _run)
+from ._reduce_rules import mean_dtype, sum_dtype
 from ._warn import warn as _warn
 
 _F16 = np.dtype(np.float16)
@@ -92,90 +97,6 @@ def _input(a, fname):
     return arr
 
 
-def _axes(axis, ndim):
-    if axis is None:
-        return tuple(range(ndim))
-    axes = normalize_axis_tuple(axis, ndim, allow_duplicate=True)
-    if len(set(axes)) != len(axes):
-        raise ValueError("duplicate value in 'axis'")
-    return tuple(sorted(axes))
-
-
-def _merge(dims):
-    """Merge (size, stride) pairs, outer to inner, into as few as possible."""
-    out = []
-    for n, s in dims:
-        if n == 1:
-            continue
-        if out and out[-1][1] == n * s:
-            out[-1] = (out[-1][0] * n, s)
-        else:
-            out.append((n, s))
-    return out
-
-
-def _pad2(dims):
-    return [(1, 0)] * (2 - len(dims)) + dims
-
-
-def _view(arr, kept, axes, ordered):
-    """(offset, keep dims, reduced dims) for the C kernel, or None when the
-    layout needs more than 2 + 2 dimensions."""
-    offset = 0
-    keep = _merge([(arr.shape[d], arr.strides[d]) for d in kept])
-    red = [(arr.shape[d], arr.strides[d]) for d in axes]
-    if not ordered:
-        # The order of the reduced elements is free: walk them forward in
-        # memory, innermost stride last, so that they merge and stream.
-        flipped = []
-        for n, s in red:
-            if s < 0:
-                offset += (n - 1) * s
-                s = -s
-            flipped.append((n, s))
-        red = sorted(flipped, key=lambda ns: -ns[1])
-    red = _merge(red)
-    if len(keep) > 2 or len(red) > 2:
-        return None
-    return offset, _pad2(keep), _pad2(red)
-
-
-def _run(op, arr, axes, acc, out_dtype, ordered=False, aux=None):
-    """Reduce `arr` over `axes` (sorted) with kernel `op` accumulating in
-    `acc`; returns an array of the kept dims' shape. Needs a non-empty input
-    and reduced range."""
-    kept = [d for d in range(arr.ndim) if d not in axes]
-    res = np.empty(_kept_shape(arr.shape, axes), dtype=out_dtype)
-    if res.size == 0:
-        return res
-    view = _view(arr, kept, axes, ordered)
-    if view is None:
-        arr = np.ascontiguousarray(arr.transpose(kept + list(axes)))
-        view = _view(arr, list(range(len(kept))),
-                     tuple(range(len(kept), arr.ndim)), ordered)
-    offset, keep, red = view
-    if aux is not None:
-        aux = np.ascontiguousarray(aux)
-    _core._reduce(op, arr, acc, res, offset,
-                  (keep[0][0], keep[1][0]), (keep[0][1], keep[1][1]),
-                  (red[0][0], red[1][0]), (red[0][1], red[1][1]), aux)
-    return res
-
-
-def _reduced_count(shape, axes):
-    return math.prod(shape[d] for d in axes)
-
-
-def _kept_shape(shape, axes):
-    """The result's shape: `shape` without the reduced `axes`."""
-    return tuple(n for d, n in enumerate(shape) if d not in axes)
-
-
-def _keepdims_shape(shape, axes):
-    """`shape` with the reduced `axes` as size one (keepdims=True)."""
-    return tuple(1 if d in axes else n for d, n in enumerate(shape))
-
-
 def _finish(res, shape, axes, keepdims, out, fname):
     """Apply keepdims, write into out= (checking its shape), or unwrap a
     0-d result into a NumPy scalar."""
@@ -221,17 +142,6 @@ def _where_count(where, shape, axes):
     w = np.broadcast_to(np.asarray(where, dtype=bool), shape)
     w = _input(w, "where")
     return _sum_core(w, axes, np.dtype(np.int64))
-
-
-def _default_sum_dtype(dt):
-    """NumPy's accumulator for add/multiply reductions."""
-    if dt.kind == "b":
-        return np.dtype(np.int_)
-    if dt.kind == "i" and dt.itemsize < np.dtype(np.int_).itemsize:
-        return np.dtype(np.int_)
-    if dt.kind == "u" and dt.itemsize < np.dtype(np.uint).itemsize:
-        return np.dtype(np.uint)
-    return dt
 
 
 def _cast_for(op, arr, acc):
@@ -286,7 +196,7 @@ def _fast_plan(fname, dt):
     if dt.kind not in "biufc" or not dt.isnative or not _supported(dt):
         return None
     if fname in ("sum", "prod"):
-        acc, op = _default_sum_dtype(dt), fname
+        acc, op = sum_dtype(dt), fname
     elif fname in ("min", "max"):
         acc, op = dt, fname
     else:  # the nan-variants keep their own checks and warnings
@@ -327,7 +237,7 @@ def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
     elif out is not None:
         acc = out.dtype
     else:
-        acc = _default_sum_dtype(arr.dtype)
+        acc = sum_dtype(arr.dtype)
     if acc == _F16:
         raise _ForNumPy
     init = None if initial is None else _initial(initial, acc)
@@ -545,17 +455,11 @@ def all(a, axis=None, out=None, keepdims=False, *, where=True):
 
 # ---- mean, nanmean, var, std --------------------------------------------------
 
-def _mean_dtype(dt, dtype):
-    if dtype is not None:
-        return np.dtype(dtype)
-    return np.dtype(np.float64) if dt.kind in "biu" else dt
-
-
 def _inexact_mean_dtype(dt, dtype):
     """_mean_dtype for mean, var and std. An integer or bool dtype= makes
     NumPy truncate the mean and cast the deviations at points of its own
     implementation: such calls are NumPy's."""
-    mdt = _mean_dtype(dt, dtype)
+    mdt = mean_dtype(dt, dtype)
     if mdt.kind not in "fc" or mdt == _F16:
         raise _ForNumPy
     return mdt
@@ -580,7 +484,6 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     arr = _input(a, "mean")
     axes = _axes(axis, arr.ndim)
     acc = _inexact_mean_dtype(arr.dtype, dtype)
-    kshape = _kept_shape(arr.shape, axes)
     if where is not True:
         count = _where_count(where, arr.shape, axes)
         arr = _masked(arr, where, 0)
@@ -602,12 +505,11 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
         return mean(arr, axis, dtype, out, keepdims, where=where)
     _check_out(out, "nanmean")
     axes = _axes(axis, arr.ndim)
-    acc = _mean_dtype(arr.dtype, dtype)
+    acc = mean_dtype(arr.dtype, dtype)
     if acc.kind not in "fc":
         raise TypeError("If a is inexact, then dtype must be inexact")
     if acc == _F16:
         raise _ForNumPy
-    kshape = _kept_shape(arr.shape, axes)
     valid = np.asarray(~np.isnan(arr))  # an ndarray for 0-d input too
     if where is not True:
         valid &= np.asarray(where, dtype=bool)

@@ -227,6 +227,8 @@ def _general(op, inputs, out, where, casting, order, dtype):
     """Everything the C fast path does not take: any array_like, Python
     scalars, broadcasting, casting, out=/where=/dtype=/order=."""
     spec = _SPECS[op]
+    if op not in _FAST_FILLED:
+        _fill_fast_table(spec)
     if _first_overriding(inputs) is not None or _first_overriding(
             (out, where)) is not None:
         return _numpy_call(spec, inputs, out, where, casting, order, dtype)
@@ -390,15 +392,11 @@ def _out_of_range_compare(spec, arrays, i, dt, out, where, order):
                             out, where, order, None)
 
 
-def _fast_entry(op, typenum, form):
-    """For the C fast path: True if NumPy runs its loop of dtype `typenum`
-    throughout for inputs of that dtype (form 0), or with input
-    (form - 1) // 2 a Python float (form odd) or int (form even), and pelx
-    has that loop with NumPy's output dtype."""
-    dt = _DTYPE_BY_NUM.get(typenum)
-    spec = _SPECS.get(op)
-    if dt is None or spec is None:
-        return False
+def _fast_entry(spec, dt, form):
+    """Whether NumPy runs its loop of dtype `dt` throughout for inputs of
+    that dtype (form 0), or with input (form - 1) // 2 a Python float (form
+    odd) or int (form even), and pelx has that loop with NumPy's output
+    dtype: the C fast path may then take such calls."""
     dtypes = [dt] * spec.nin
     if form:
         dtypes[(form - 1) // 2] = float if form % 2 else int
@@ -410,7 +408,24 @@ def _fast_entry(op, typenum, form):
         return False
     if spec.name == "power" and dt.kind == "i":
         return False  # the general path checks the exponents first
-    return _has_loop(op, dt, loop[spec.nin])
+    return _has_loop(spec.op, dt, loop[spec.nin])
+
+
+_FAST_FILLED = set()
+
+
+def _fill_fast_table(spec):
+    """Hands the C fast path op's row: NumPy's type resolution for every
+    (input dtype, form) it can see, decided here once."""
+    _FAST_FILLED.add(spec.op)
+    forms = _core.UFUNC_FAST_FORMS
+    row = bytearray(_core.UFUNC_FAST_TYPES * forms)
+    for num, dt in _DTYPE_BY_NUM.items():
+        if num >= _core.UFUNC_FAST_TYPES:
+            continue
+        for form in range(1 + 2 * spec.nin):
+            row[num * forms + form] = 1 if _fast_entry(spec, dt, form) else 255
+    _core._ufunc_fast_table(spec.op, bytes(row))
 
 
 def _has_loop(op, dt, out_dt):
@@ -466,17 +481,25 @@ See Also
 numpy.{npname}
 """
 
+# The generated functions: the C fast path first; NotImplemented from it
+# means the general path (_general) takes the call.
 def _unary(op, call=_core.ufunc_call):
     def fn(x, /, out=None, *, where=True, casting=_SAME_KIND, order=_KEEP,
            dtype=None):
-        return call(op, out, where, casting, order, dtype, x)
+        r = call(op, out, where, casting, order, dtype, x)
+        if r is NotImplemented:
+            return _general(op, (x,), out, where, casting, order, dtype)
+        return r
     return fn
 
 
 def _binary(op, call=_core.ufunc_call):
     def fn(x1, x2, /, out=None, *, where=True, casting=_SAME_KIND,
            order=_KEEP, dtype=None):
-        return call(op, out, where, casting, order, dtype, x1, x2)
+        r = call(op, out, where, casting, order, dtype, x1, x2)
+        if r is NotImplemented:
+            return _general(op, (x1, x2), out, where, casting, order, dtype)
+        return r
     return fn
 
 
@@ -593,8 +616,12 @@ def clip(a, a_min=None, a_max=None, /, out=None, *, min=None, max=None,
         return minimum(a, a_max, **kw)
     if a_max is None:
         return maximum(a, a_min, **kw)
-    return _core.ufunc_call(_CLIP.op, out, where, casting, order, dtype, a,
-                            a_min, a_max)
+    r = _core.ufunc_call(_CLIP.op, out, where, casting, order, dtype, a,
+                         a_min, a_max)
+    if r is NotImplemented:
+        return _general(_CLIP.op, (a, a_min, a_max), out, where, casting,
+                        order, dtype)
+    return r
 
 
 def where(condition, x=None, y=None, /):
@@ -650,4 +677,4 @@ def where(condition, x=None, y=None, /):
 
 __all__ += ["clip", "where"]
 
-_core._ufunc_register(_general, _fast_entry, _SAME_KIND, _KEEP)
+_core._ufunc_defaults(_SAME_KIND, _KEEP)

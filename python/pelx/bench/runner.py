@@ -77,19 +77,10 @@ def measure_interleaved(fns: dict, repeat: int = 5, min_time: float = 0.02) -> d
 
 
 def default_threads(peers) -> int:
-    """Threads pelx uses by default (its pool size), else the CPUs this
-    process may run on."""
-    pelx = peers.get("pelx")
-    for attr in ("get_num_threads", "detect_number_of_cores"):
-        fn = getattr(pelx, attr, None) if pelx is not None else None
-        if fn is not None:
-            return int(fn())
-    import os
+    """Threads pelx uses by default (its pool size)."""
+    from .. import get_num_threads
 
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    return int(get_num_threads())
 
 
 def can_set_threads(peer_name: str, module) -> bool:

@@ -23,15 +23,6 @@ def peer(name: str):
     return importlib.import_module(name)
 
 
-def cpus() -> int:
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 @contextlib.contextmanager
 def same_threads(n: int):
     """pelx, numexpr and numba (those installed) run with n threads inside

@@ -1,4 +1,5 @@
 """numexpr-compatible entry points: evaluate, re_evaluate, NumExpr."""
+import math
 import sys
 import threading
 
@@ -6,8 +7,9 @@ import numpy as np
 
 from .. import _core
 from .._overrides import overriding, refuse
+from .._warn import warn
 from .cache import LRUCache
-from .compiler import REDUCE_KINDS, check_dtype, compile_expression
+from .compiler import check_dtype, compile_expression
 from .parser import parse
 
 __all__ = ["evaluate", "re_evaluate", "NumExpr", "program_cache",
@@ -120,7 +122,7 @@ def _run(prog, ops, out, order, casting):
         arrays.append(np.array(v, dtype=dt) if type(v) in _WEAK else v)
         dtypes.append(dt)
     if prog.reduce is not None:
-        result = _reduce(prog, arrays, dtypes)
+        result = _reduce(prog, arrays, dtypes, order)
         if out is None:
             return result
         np.copyto(out, result, casting=casting)
@@ -139,29 +141,25 @@ def _run(prog, ops, out, order, casting):
     return out if out is not None else res
 
 
-def _empty_reduction(kind, acc, shape, what):
-    if kind in ("min", "max"):
-        name = "maximum" if kind == "max" else "minimum"
+def _empty_reduction(kind, acc, shape):
+    if kind in ("min", "max", "nanmin", "nanmax"):
+        name = "maximum" if kind.endswith("max") else "minimum"
         raise ValueError(f"zero-size array to reduction operation {name} "
                          "which has no identity")
-    fill = {"sum": 0, "mean": 0, "prod": 1, "any": False, "all": True}[kind]
+    fill = {"sum": 0, "nansum": 0, "mean": 0, "prod": 1, "any": False,
+            "all": True}[kind]
     return np.full(shape, fill, dtype=acc)
 
 
-def _reduce(prog, arrays, dtypes):
+def _reduce(prog, arrays, dtypes, order):
     kind, axis = prog.reduce
-    acc = prog.result_dtype
-    code = REDUCE_KINDS["sum" if kind == "mean" else kind]
+    op, src, acc = prog.reduce_kernel
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
     if axis is None:
-        size = int(np.prod(shape, dtype=np.int64))
-        if size == 0:
-            value = _empty_reduction(kind, acc, (), "")
-        else:
-            raw = _core.vm_reduce(prog.capsule, tuple(arrays), tuple(dtypes),
-                                  "K", code, 0, acc)
-            value = np.frombuffer(raw, dtype=acc).copy().reshape(())
-        count = size
+        count = math.prod(shape)
+        outshape = ()
+        # K order: the element order of pelx's own whole-array reductions
+        moved, rowlen, order = tuple(arrays), 0, "K"
     else:
         nd = len(shape)
         if not -nd <= axis < nd:
@@ -169,15 +167,21 @@ def _reduce(prog, arrays, dtypes):
         ax = axis % nd
         count = shape[ax]
         outshape = shape[:ax] + shape[ax + 1:]
-        if count == 0:
-            value = _empty_reduction(kind, acc, outshape, "")
-        else:
-            value = np.empty(outshape, dtype=acc)
-            if value.size:
-                moved = tuple(np.moveaxis(np.broadcast_to(a, shape), ax, -1)
-                              for a in arrays)
-                _core.vm_reduce(prog.capsule, moved, tuple(dtypes), "C", code,
-                                count, value.reshape(-1))
+        # the reduced axis last, in C order: row r is iterations
+        # r*count .. r*count + count-1
+        moved = tuple(np.moveaxis(np.broadcast_to(a, shape), ax, -1)
+                      for a in arrays)
+        rowlen, order = count, "C"
+    if count == 0:
+        value = _empty_reduction(kind, acc, outshape)
+    else:
+        value = np.empty(outshape, dtype=acc)
+        if value.size:
+            _core.vm_reduce(prog.capsule, moved, tuple(dtypes), order, op,
+                            src, acc, rowlen, value.reshape(-1))
+        if kind in ("nanmin", "nanmax") and acc.kind in "fc" and \
+                np.isnan(value).any():
+            warn("All-NaN slice encountered", RuntimeWarning)
     if kind == "mean":
         with np.errstate(invalid="warn", divide="warn"):
             value = np.asarray(np.true_divide(value, count)).astype(acc)
@@ -196,7 +200,10 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
         functions of numexpr (``where``, ``sqrt``, ``sin``, ... ``abs``,
         ``real``, ``imag``, ``conj``, ``complex``) and, as the outermost
         operation, a reduction ``sum``, ``prod``, ``min``, ``max``,
-        ``mean``, ``any`` or ``all`` with an optional ``axis``.
+        ``mean``, ``any``, ``all``, ``nansum``, ``nanmin`` or ``nanmax``
+        with an optional ``axis``. A whole-array reduction gives the same
+        bits as pelx's function of the same name applied to the
+        expression's values (``pelx.sum`` & co.).
     local_dict, global_dict : dict, optional
         Where variables are looked up; by default the caller's locals and
         globals.

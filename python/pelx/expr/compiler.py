@@ -25,16 +25,16 @@ import operator
 import numpy as np
 
 from .. import _core
+from .._reduce_rules import kernel_plan
 
-__all__ = ["compile_expression", "Program", "REDUCE_KINDS"]
+__all__ = ["compile_expression", "Program"]
 
 #: Exponents up to this size are rewritten into multiplications
 #: (at most 2*log2(64) = 12 multiplies); larger ones use power().
 MAX_POW_REWRITE = 64
 
-REDUCE_KINDS = {"sum": 0, "prod": 1, "min": 2, "max": 3, "any": 4, "all": 5}
-
-_OPERAND, _CONST, _TEMP = 0, 1, 2
+# register kinds of the VM (csrc/vm/vm.h)
+_OPERAND, _CONST, _TEMP = _core.VM_OPERAND, _core.VM_CONST, _core.VM_TEMP
 
 _PY_OPS = {
     "add": operator.add, "subtract": operator.sub, "multiply": operator.mul,
@@ -295,25 +295,6 @@ def _pow_rewrite(b, x, k):
     return result
 
 
-def _accumulator(kind, dtype):
-    """NumPy's accumulator dtype for reduction `kind` of `dtype`."""
-    if kind in ("any", "all"):
-        return _BOOL
-    if kind in ("min", "max"):
-        if dtype.kind == "c":
-            raise TypeError(f"{kind}() of complex values is not supported")
-        acc = dtype
-    elif kind == "mean":
-        acc = np.dtype(np.float64) if dtype.kind in "biu" else dtype
-    else:
-        acc = {"b": np.dtype(np.int64), "i": np.dtype(np.int64),
-               "u": np.dtype(np.uint64)}.get(dtype.kind, dtype)
-    if acc.kind in "fc" and acc.itemsize not in ((4, 8) if acc.kind == "f"
-                                                 else (8, 16)):
-        raise TypeError(f"{kind}() of {dtype} values is not supported")
-    return acc
-
-
 class Program:
     """A compiled expression for one set of operand types.
 
@@ -326,11 +307,15 @@ class Program:
         dtype of the elementwise result (the accumulator for reductions).
     reduce : tuple or None
         (kind, axis) of the outermost reduction.
+    reduce_kernel : tuple or None
+        (kernel op, values dtype, accumulator dtype) of that reduction: the
+        program writes its values, of the values dtype, into the operand
+        after the inputs, and the reduction kernel reduces them.
     constant : numpy scalar or Python scalar or None
         The whole expression's value when it uses no variables.
     """
-    __slots__ = ("inputs", "result_dtype", "reduce", "constant", "capsule",
-                 "ninstr", "ntemps", "source_dtype")
+    __slots__ = ("inputs", "result_dtype", "reduce", "reduce_kernel",
+                 "constant", "capsule", "ninstr", "ntemps", "source_dtype")
 
     def __setattr__(self, name, value):
         if hasattr(self, "capsule"):
@@ -349,6 +334,7 @@ def compile_expression(tree, types):
     result = _lower(b, tree)
     prog = object.__new__(Program)
     object.__setattr__(prog, "reduce", red)
+    object.__setattr__(prog, "reduce_kernel", None)
     if result.kind == "const":
         object.__setattr__(prog, "constant", result.const)
         object.__setattr__(prog, "inputs", ())
@@ -362,27 +348,25 @@ def compile_expression(tree, types):
         # a lone weak scalar variable: the value's own NumPy dtype
         result = b.coerce(result, np.result_type(types[result.name](0)))
     source = result.dtype
+    plan = None
     if red is not None:
-        acc = _accumulator(red[0], result.dtype)
-        if red[0] in ("any", "all"):
-            result = b.coerce(result, _BOOL)
-        else:
-            result = b.coerce(result, acc)
-        if result.kind != "op":
-            # the reduction reads a temporary: copy through where(True, x, x)
-            result = b.op("where", (b.const(True), result, result),
-                          (_BOOL, acc, acc, acc))
-    elif result.kind != "op":
+        plan = kernel_plan(red[0], result.dtype)
+        result = b.coerce(result, plan[1])
+    if result.kind != "op":
+        # the result is an operand or a constant: copy it through
+        # where(True, x, x) into the output operand
+        dt = result.dtype
         result = b.op("where", (b.const(True), result, result),
-                      (_BOOL, result.dtype, result.dtype, result.dtype))
-    _emit(prog, b, result, elementwise=red is None)
+                      (_BOOL, dt, dt, dt))
+    _emit(prog, b, result)
     object.__setattr__(prog, "reduce", red)
+    object.__setattr__(prog, "reduce_kernel", plan)
     object.__setattr__(prog, "constant", None)
     object.__setattr__(prog, "source_dtype", source)
     return prog
 
 
-def _emit(prog, b, result, elementwise):
+def _emit(prog, b, result):
     # live values, in creation (= topological) order
     live = set()
     stack = [result]
@@ -412,10 +396,9 @@ def _emit(prog, b, result, elementwise):
             data = np.asarray(v.const, dtype=v.dtype).tobytes()
             regs.append((_CONST, v.dtype.num, len(consts)))
             consts += data + bytes(-len(data) % 16)  # 16-byte slots
-    out_reg = None
-    if elementwise:
-        out_reg = len(regs)
-        regs.append((_OPERAND, result.dtype.num, len(inputs)))
+    # the output operand: the result array, or a reduction's values
+    out_reg = len(regs)
+    regs.append((_OPERAND, result.dtype.num, len(inputs)))
     free = {}      # itemsize -> [temp register]
     ntemps = 0
     instrs = []
@@ -426,7 +409,7 @@ def _emit(prog, b, result, elementwise):
             if a.kind == "op" and last_use.get(a.id) == i and \
                     reg_of[a.id] not in free.get(a.dtype.itemsize, ()):
                 free.setdefault(a.dtype.itemsize, []).append(reg_of[a.id])
-        if v is result and elementwise:
+        if v is result:
             reg = out_reg
         elif free.get(v.dtype.itemsize):
             reg = free[v.dtype.itemsize].pop()

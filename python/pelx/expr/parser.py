@@ -15,6 +15,7 @@ tuples:
     ``'complex'``, ``'ones_like'``;
 ``('reduce', kind, arg, axis)``
     a reduction (``'sum'``, ``'prod'``, ``'min'``, ``'max'``, ``'mean'``,
+    ``'nansum'``, ``'nanmin'``, ``'nanmax'``,
     ``'any'``, ``'all'``), allowed only as the outermost operation.
 """
 import ast
@@ -64,7 +65,8 @@ FUNCTIONS = {
 }
 
 #: Reductions, allowed as the outermost operation, with an optional axis.
-REDUCTIONS = ("sum", "prod", "min", "max", "mean", "any", "all")
+REDUCTIONS = ("sum", "prod", "min", "max", "mean", "any", "all", "nansum",
+              "nanmin", "nanmax")
 
 
 def _refuse(node, text_offset, what, exc=SyntaxError):
