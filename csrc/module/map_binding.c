@@ -28,10 +28,11 @@
 #include "module/cost_policy.h"
 #include "module/iter_job.h"
 
-/* A user kernel is costed like a math function (16 additions per
- * element): its chunks are then a few thousand elements, which balances a
- * kernel of any cost, and a map over fewer than 4 Ki elements runs inline. */
-#define MAP_COST 16
+/* A user kernel is costed like a cheap math function (8 additions per
+ * element): its chunks are then 8 Ki elements (one NumPy buffer), which
+ * balances a kernel of any cost, and a map over at most 8 Ki elements runs
+ * inline. */
+#define MAP_COST 8
 
 /* Most scalar-form arguments (the switch in run_scalar has one case each). */
 #define MAP_MAX_SCALAR_ARGS 4
@@ -61,7 +62,9 @@ typedef struct map_run {
 
 /* One scalar-form inner loop: out[i] = f(in0[i], ...), T is double or
  * float. The casts of the kernel address are to the exact C type the
- * signature check in _map.py accepted. */
+ * signature check in _map.py accepted. Pointers and strides are read into
+ * locals first: the call to f could write any memory, so the compiler
+ * would otherwise reload them for every element. */
 #define MAP_SCALAR_LOOPS(T, SUFFIX)                                          \
     typedef T (*f1_##SUFFIX)(T);                                             \
     typedef T (*f2_##SUFFIX)(T, T);                                          \
@@ -70,36 +73,40 @@ typedef struct map_run {
     static void scalar_##SUFFIX(void *fn, int nin, char **p,                 \
                                 const npy_intp *s, npy_intp n) {            \
         char *o = p[nin];                                                    \
-        npy_intp so = s[nin];                                                \
+        const npy_intp so = s[nin];                                          \
+        const char *x0 = p[0], *x1 = nin > 1 ? p[1] : NULL,                  \
+                   *x2 = nin > 2 ? p[2] : NULL, *x3 = nin > 3 ? p[3] : NULL; \
+        const npy_intp s0 = s[0], s1 = nin > 1 ? s[1] : 0,                   \
+                       s2 = nin > 2 ? s[2] : 0, s3 = nin > 3 ? s[3] : 0;     \
         switch (nin) {                                                       \
         case 1: {                                                            \
             f1_##SUFFIX f = (f1_##SUFFIX)fn;                                 \
             for (npy_intp i = 0; i < n; i++)                                 \
-                *(T *)(o + i * so) = f(*(T *)(p[0] + i * s[0]));             \
+                *(T *)(o + i * so) = f(*(const T *)(x0 + i * s0));           \
             break;                                                           \
         }                                                                    \
         case 2: {                                                            \
             f2_##SUFFIX f = (f2_##SUFFIX)fn;                                 \
             for (npy_intp i = 0; i < n; i++)                                 \
-                *(T *)(o + i * so) = f(*(T *)(p[0] + i * s[0]),              \
-                                       *(T *)(p[1] + i * s[1]));             \
+                *(T *)(o + i * so) = f(*(const T *)(x0 + i * s0),            \
+                                       *(const T *)(x1 + i * s1));           \
             break;                                                           \
         }                                                                    \
         case 3: {                                                            \
             f3_##SUFFIX f = (f3_##SUFFIX)fn;                                 \
             for (npy_intp i = 0; i < n; i++)                                 \
-                *(T *)(o + i * so) = f(*(T *)(p[0] + i * s[0]),              \
-                                       *(T *)(p[1] + i * s[1]),              \
-                                       *(T *)(p[2] + i * s[2]));             \
+                *(T *)(o + i * so) = f(*(const T *)(x0 + i * s0),            \
+                                       *(const T *)(x1 + i * s1),            \
+                                       *(const T *)(x2 + i * s2));           \
             break;                                                           \
         }                                                                    \
         case 4: {                                                            \
             f4_##SUFFIX f = (f4_##SUFFIX)fn;                                 \
             for (npy_intp i = 0; i < n; i++)                                 \
-                *(T *)(o + i * so) = f(*(T *)(p[0] + i * s[0]),              \
-                                       *(T *)(p[1] + i * s[1]),              \
-                                       *(T *)(p[2] + i * s[2]),              \
-                                       *(T *)(p[3] + i * s[3]));             \
+                *(T *)(o + i * so) = f(*(const T *)(x0 + i * s0),            \
+                                       *(const T *)(x1 + i * s1),            \
+                                       *(const T *)(x2 + i * s2),            \
+                                       *(const T *)(x3 + i * s3));           \
             break;                                                           \
         }                                                                    \
         }                                                                    \
