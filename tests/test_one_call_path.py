@@ -161,3 +161,17 @@ def test_costly_expression_on_6e4_elements_runs_in_parallel():
         busy = [w.chunks for w in pelx.stats() if w.chunks]
     np.testing.assert_allclose(got, np.sin(a)**2 + np.cos(a)**2)
     assert sum(busy) > 1, busy
+
+
+# ---- one out= check for pelx's own functions --------------------------------
+
+@pytest.mark.parametrize("call, name", [
+    (lambda a, out: pelx.evaluate("a * 2", out=out), "evaluate"),
+    (lambda a, out: pelx.sum(a, out=out), "sum"),
+    (lambda a, out: pelx.mean(a, out=out), "mean"),
+])
+def test_out_that_is_not_an_ndarray_is_refused_alike(call, name):
+    a = np.arange(5.0)
+    with pytest.raises(TypeError, match=f"pelx.{name}: out must be a "
+                                        "numpy.ndarray, got list"):
+        call(a, [0.0] * 5)

@@ -6,9 +6,9 @@
  *
  *   slots      one iterator copy per job slot, made with the GIL held
  *              (pelx_iter_slots decides how many);
- *   the flush  each copy's buffers are set up and flushed before the job
- *              starts (see iter_job.c), so no copy writes a stale buffer
- *              over another slot's chunk;
+ *   the flush  with several slots, each copy's buffers are set up and
+ *              flushed before the job starts (see iter_job.c), so no copy
+ *              writes a stale buffer over another slot's chunk;
  *   ranges     a chunk resets its slot's copy to [begin, end) of the
  *              iteration and walks the inner loops, handing each to the
  *              body;

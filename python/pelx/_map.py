@@ -14,6 +14,7 @@ import numpy as np
 
 from ._overrides import overriding, refuse
 from . import _core
+from ._out import check_out
 from ._progress import progress_callback
 
 __all__ = ["map"]
@@ -282,8 +283,7 @@ def map(kernel, *arrays, out=None, dtype=None, casting="same_kind", progress=Fal
     if k.nargs is not None and len(arrays) != k.nargs:
         raise TypeError(f"pelx.map: the kernel takes {k.nargs} argument(s) but "
                         f"{len(arrays)} array(s) were given")
-    if out is not None and not isinstance(out, np.ndarray):
-        raise TypeError(f"pelx.map: out must be a numpy.ndarray, got {type(out).__name__}")
+    check_out(out, "map")
     for i, x in enumerate(arrays + (out,)):
         if overriding(x):
             raise refuse("map", "out" if i == len(arrays) else f"arrays[{i}]",

@@ -29,6 +29,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _core
 from ._dtypes import SUPPORTED as _SUPPORTED
+from ._out import check_out
 from ._overrides import first_overriding
 from ._reduce_layout import (axes_of as _axes, keepdims_shape as _keepdims_shape,
                              kept_shape as _kept_shape,
@@ -102,9 +103,7 @@ def _finish(res, shape, axes, keepdims, out, fname):
     0-d result into a NumPy scalar."""
     if keepdims:
         res = res.reshape(_keepdims_shape(shape, axes))
-    if out is not None:
-        if not isinstance(out, np.ndarray):
-            raise TypeError(f"pelx.{fname}: out must be a numpy.ndarray")
+    if check_out(out, fname) is not None:
         if out.shape != res.shape:
             raise ValueError(
                 f"pelx.{fname}: out has shape {out.shape}, the result has "
@@ -113,12 +112,6 @@ def _finish(res, shape, axes, keepdims, out, fname):
         np.copyto(out, res, casting="unsafe")
         return out
     return res[()] if res.ndim == 0 else res
-
-
-def _check_out(out, fname):
-    if out is not None and not isinstance(out, np.ndarray):
-        raise TypeError(f"pelx.{fname}: out must be a numpy.ndarray, got "
-                        f"{type(out).__name__}")
 
 
 def _masked(arr, where, fill):
@@ -229,7 +222,7 @@ def _whole(fname, a):
 # ---- sum, prod, nansum ------------------------------------------------------
 
 def _fold(fname, op, identity, a, axis, dtype, out, keepdims, initial, where):
-    _check_out(out, fname)
+    check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
     if dtype is not None:
@@ -311,7 +304,7 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
 # ---- min, max, nanmin, nanmax -----------------------------------------------
 
 def _extreme(fname, op, ufunc_name, a, axis, out, keepdims, initial, where):
-    _check_out(out, fname)
+    check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
     if arr.dtype.kind not in "fc" and op.startswith("nan"):
@@ -394,7 +387,7 @@ def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
 # ---- argmin, argmax ---------------------------------------------------------
 
 def _arg(fname, op, a, axis, out, keepdims):
-    _check_out(out, fname)
+    check_out(out, fname)
     arr = _input(a, fname)
     if axis is None:
         axes = tuple(range(arr.ndim))
@@ -428,7 +421,7 @@ def argmin(a, axis=None, out=None, *, keepdims=False):
 # ---- any, all -----------------------------------------------------------------
 
 def _truth(fname, identity, a, axis, out, keepdims, where):
-    _check_out(out, fname)
+    check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
     if where is not True:
@@ -480,7 +473,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     Integers are averaged in float64, float32 in float32 (pairwise), unless
     `dtype` says otherwise. Empty slices give NaN with a RuntimeWarning.
     """
-    _check_out(out, "mean")
+    check_out(out, "mean")
     arr = _input(a, "mean")
     axes = _axes(axis, arr.ndim)
     acc = _inexact_mean_dtype(arr.dtype, dtype)
@@ -503,7 +496,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     arr = _input(a, "nanmean")
     if arr.dtype.kind not in "fc":
         return mean(arr, axis, dtype, out, keepdims, where=where)
-    _check_out(out, "nanmean")
+    check_out(out, "nanmean")
     axes = _axes(axis, arr.ndim)
     acc = mean_dtype(arr.dtype, dtype)
     if acc.kind not in "fc":
@@ -524,7 +517,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
 
 
 def _var(fname, a, axis, dtype, out, ddof, keepdims, where, root):
-    _check_out(out, fname)
+    check_out(out, fname)
     arr = _input(a, fname)
     axes = _axes(axis, arr.ndim)
     mdt = _inexact_mean_dtype(arr.dtype, dtype)

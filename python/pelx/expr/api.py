@@ -6,6 +6,7 @@ import threading
 import numpy as np
 
 from .. import _core
+from .._out import check_out
 from .._overrides import overriding, refuse
 from .._warn import warn
 from .cache import LRUCache
@@ -102,9 +103,7 @@ def _program(ex, tree, values):
 
 
 def _run(prog, ops, out, order, casting):
-    if out is not None and not isinstance(out, np.ndarray):
-        raise TypeError(f"out must be a numpy.ndarray, not "
-                        f"{type(out).__name__}")
+    check_out(out, "evaluate")
     if overriding(out):
         raise refuse("evaluate", "out", out)
     if prog.capsule is None:  # no variables: the folded constant
