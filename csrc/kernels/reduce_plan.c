@@ -46,30 +46,6 @@ static const char *out_base(const pel_red_job *j, int64_t m) {
            (m % M0) * j->v.keep_strides[1];
 }
 
-static int plan_inner_or_cols(pel_red_job *j);
-
-int pel_red_job_init(pel_red_job *j, const pel_red_kernel *k,
-                     const pel_red_view *v, char *out, const char *aux) {
-    memset(j, 0, sizeof *j);
-    if (!k || !v || !out) return PEL_EINVAL;
-    for (int d = 0; d < 2; d++)
-        if (v->keep_shape[d] < 1 || v->red_shape[d] < 1) return PEL_EINVAL;
-    if (k->aux_size && k->op == PEL_RED_sumsqdev && !aux) return PEL_EINVAL;
-    if ((k->op == PEL_RED_dot || k->op == PEL_RED_vdot) &&
-        (!v->data2 || v->red_shape[0] != 1))
-        return PEL_EINVAL;
-    j->k = k;
-    j->v = *v;
-    j->out = out;
-    j->aux = aux;
-    j->M = v->keep_shape[0] * v->keep_shape[1];
-    j->K = v->red_shape[0] * v->red_shape[1];
-    int64_t M0 = v->keep_shape[1];
-    int64_t ks = llabs(v->keep_strides[1]), rs = llabs(v->red_strides[1]);
-    j->cols = k->cols != NULL && M0 > 1 && j->K > 1 && ks < rs;
-    return plan_inner_or_cols(j);
-}
-
 /* The plan of an initialized job (k, v, M, K, cols set). */
 static int plan_inner_or_cols(pel_red_job *j) {
     const pel_red_kernel *k = j->k;
@@ -108,6 +84,28 @@ static int plan_inner_or_cols(pel_red_job *j) {
         if (!j->partials) return PEL_ENOMEM;
     }
     return PEL_OK;
+}
+
+int pel_red_job_init(pel_red_job *j, const pel_red_kernel *k,
+                     const pel_red_view *v, char *out, const char *aux) {
+    memset(j, 0, sizeof *j);
+    if (!k || !v || !out) return PEL_EINVAL;
+    for (int d = 0; d < 2; d++)
+        if (v->keep_shape[d] < 1 || v->red_shape[d] < 1) return PEL_EINVAL;
+    if (k->aux_size && k->op == PEL_RED_sumsqdev && !aux) return PEL_EINVAL;
+    if ((k->op == PEL_RED_dot || k->op == PEL_RED_vdot) &&
+        (!v->data2 || v->red_shape[0] != 1))
+        return PEL_EINVAL;
+    j->k = k;
+    j->v = *v;
+    j->out = out;
+    j->aux = aux;
+    j->M = v->keep_shape[0] * v->keep_shape[1];
+    j->K = v->red_shape[0] * v->red_shape[1];
+    int64_t M0 = v->keep_shape[1];
+    int64_t ks = llabs(v->keep_strides[1]), rs = llabs(v->red_strides[1]);
+    j->cols = k->cols != NULL && M0 > 1 && j->K > 1 && ks < rs;
+    return plan_inner_or_cols(j);
 }
 
 int pel_red_job_init_values(pel_red_job *j, const pel_red_kernel *k,

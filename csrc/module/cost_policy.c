@@ -25,3 +25,8 @@ int64_t pelx_grain(const pelx_work *w) {
     if (grain < setup) grain = setup;
     return grain > 0 ? grain : 1;
 }
+
+int64_t pelx_fixed_grid_grain(const pelx_work *w, int64_t ntasks,
+                              int64_t grain) {
+    return pelx_grain(w) >= w->n ? ntasks : grain;
+}

@@ -31,4 +31,11 @@ typedef struct pelx_work {
  * that their set-up is noise. Always >= 1. */
 int64_t pelx_grain(const pelx_work *w);
 
+/* The grain for a job whose chunk grid is fixed by its own rules (a
+ * reduction: the grid fixes the summation order), `ntasks` tasks of which
+ * `grain` make a chunk: `ntasks` (one chunk, inline) when the policy would
+ * run w inline, else `grain`. */
+int64_t pelx_fixed_grid_grain(const pelx_work *w, int64_t ntasks,
+                              int64_t grain);
+
 #endif

@@ -40,12 +40,12 @@ int pelx_iter_job_init(pelx_iter_job *j, NpyIter *it, int nslots,
     j->ctx = ctx;
     j->base = 0;
     j->nslots = 0;
-    j->slot = PyMem_Calloc((size_t)(nslots > 1 ? nslots : 1), sizeof *j->slot);
+    if (nslots < 1) nslots = 1;
+    j->slot = PyMem_Calloc((size_t)nslots, sizeof *j->slot);
     if (!j->slot) {
         PyErr_NoMemory();
         return -1;
     }
-    if (nslots < 1) nslots = 1;
     for (; j->nslots < nslots; j->nslots++) {
         NpyIter *c = j->nslots == 0 ? it : NpyIter_Copy(it);
         if (!c || slot_init(&j->slot[j->nslots], c, nslots > 1) < 0) {

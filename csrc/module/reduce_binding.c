@@ -158,11 +158,8 @@ static PyObject *reduce_call(PyObject *self, PyObject *args, PyObject *kw) {
                 op == PEL_RED_nansum || op == PEL_RED_sumsqdev ||
                 op == PEL_RED_dot || op == PEL_RED_vdot;
     pelx_call_opts opts = {arith ? "reduce" : NULL, 0};
-    /* The chunk grid is the job's (it fixes the summation order); the cost
-     * policy decides only whether to go parallel. */
     const pelx_work work = {M * K, 1, k->in_size, 0};
-    const int inline_ = pelx_grain(&work) >= M * K;
-    rc = pelx_run_for(j.ntasks, inline_ ? j.ntasks : j.grain,
+    rc = pelx_run_for(j.ntasks, pelx_fixed_grid_grain(&work, j.ntasks, j.grain),
                       pel_red_job_task, &j, &opts);
     if (rc == 0) pel_red_job_finish(&j);
     pel_red_job_free(&j);
@@ -177,8 +174,7 @@ static PyObject *reduce_has_kernel(PyObject *self, PyObject *args) {
     PyArray_Descr *in_d = NULL, *acc_d = NULL;
     (void)self;
     if (!PyArg_ParseTuple(args, "sOO", &opname, &in_obj, &acc_obj)) return NULL;
-    pel_red_op op = pelx_red_op(opname);
-    if (op == PEL_RED_NOPS)
+    if (pelx_red_op(opname) == PEL_RED_NOPS)
         return PyErr_Format(PyExc_ValueError,
                             "pelx._reduce: unknown reduction '%s'", opname);
     if (!PyArray_DescrConverter(in_obj, &in_d)) return NULL;
@@ -186,9 +182,8 @@ static PyObject *reduce_has_kernel(PyObject *self, PyObject *args) {
         Py_DECREF(in_d);
         return NULL;
     }
-    int in_t = pelx_pel_dtype_by_kind(in_d), acc_t = pelx_pel_dtype_by_kind(acc_d);
-    int ok = PyDataType_ISNOTSWAPPED(in_d) && in_t >= 0 && acc_t >= 0 &&
-             pel_red_kernel_get(op, (pel_dtype)in_t, (pel_dtype)acc_t);
+    int ok = PyDataType_ISNOTSWAPPED(in_d) &&
+             pelx_red_kernel_find(opname, in_d, acc_d) != NULL;
     Py_DECREF(in_d);
     Py_DECREF(acc_d);
     return PyBool_FromLong(ok);

@@ -12,18 +12,22 @@ pel_red_op pelx_red_op(const char *name) {
     return PEL_RED_NOPS;
 }
 
+const pel_red_kernel *pelx_red_kernel_find(const char *name,
+                                           PyArray_Descr *in,
+                                           PyArray_Descr *acc) {
+    pel_red_op op = pelx_red_op(name);
+    int in_t = pelx_pel_dtype_by_kind(in), acc_t = pelx_pel_dtype_by_kind(acc);
+    if (op == PEL_RED_NOPS || in_t < 0 || acc_t < 0) return NULL;
+    return pel_red_kernel_get(op, (pel_dtype)in_t, (pel_dtype)acc_t);
+}
+
 const pel_red_kernel *pelx_red_kernel(const char *name, PyArray_Descr *in,
                                       PyArray_Descr *acc) {
-    pel_red_op op = pelx_red_op(name);
-    if (op == PEL_RED_NOPS) {
+    if (pelx_red_op(name) == PEL_RED_NOPS) {
         PyErr_Format(PyExc_ValueError, "pelx: unknown reduction '%s'", name);
         return NULL;
     }
-    int in_t = pelx_pel_dtype_by_kind(in), acc_t = pelx_pel_dtype_by_kind(acc);
-    const pel_red_kernel *k =
-        in_t < 0 || acc_t < 0
-            ? NULL
-            : pel_red_kernel_get(op, (pel_dtype)in_t, (pel_dtype)acc_t);
+    const pel_red_kernel *k = pelx_red_kernel_find(name, in, acc);
     if (!k)
         PyErr_Format(PyExc_TypeError,
                      "pelx: no '%s' kernel for input %R with accumulator %R",

@@ -12,7 +12,12 @@
 /* The op named `name` ("sum", ...), or PEL_RED_NOPS. */
 pel_red_op pelx_red_op(const char *name);
 /* The kernel reducing `in` into accumulator `acc` with op `name`, or NULL
- * with ValueError (unknown name) or TypeError (no such kernel) set. */
+ * (no exception set). */
+const pel_red_kernel *pelx_red_kernel_find(const char *name,
+                                           PyArray_Descr *in,
+                                           PyArray_Descr *acc);
+/* The same, or NULL with ValueError (unknown name) or TypeError (no such
+ * kernel) set. */
 const pel_red_kernel *pelx_red_kernel(const char *name, PyArray_Descr *in,
                                       PyArray_Descr *acc);
 

@@ -238,10 +238,7 @@ PyObject *pelx_vm_reduce(const pel_vm_program *prog, PyObject *arrays,
     const pelx_work work = {n, pel_vm_program_cost(prog) + 1,
                             iter_bytes(it) + k->in_size,
                             PELX_ITER_CHUNK_SETUP};
-    /* The chunk grid is the job's (it fixes the summation order); the cost
-     * policy decides only whether to go parallel. */
-    const int inline_ = pelx_grain(&work) >= n;
-    const int64_t grain = inline_ ? red.ntasks : red.grain;
+    const int64_t grain = pelx_fixed_grid_grain(&work, red.ntasks, red.grain);
     vm_ctx c;
     rc = ctx_setup(&c, it, prog, pelx_iter_slots(red.ntasks, grain),
                    k->in_size);

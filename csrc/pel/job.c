@@ -11,10 +11,11 @@
  * A job knows only "run chunk i" (spec.run_chunk): what a chunk is belongs
  * to parallel_for.c / parallel_reduce.c. The calling thread is slot 0. It
  * pushes slots-1 tickets into the job queue, runs chunks itself, then waits
- * on the job's latch (sleep.c) until every chunk has been run or skipped. The job lives on the heap with a reference
- * count (the submitting thread's cache + one per queued ticket), so a
- * ticket popped after the job ended only finds empty ranges; chunk functions and ctx are only touched
- * while chunks remain, i.e. while the caller is still waiting. */
+ * on the job's latch (sleep.c) until every chunk has been run or skipped.
+ * The job lives on the heap with a reference count (the submitting thread's
+ * cache + one per queued ticket), so a ticket popped after the job ended
+ * only finds empty ranges; chunk functions and ctx are only touched while
+ * chunks remain, i.e. while the caller is still waiting. */
 #include "pel/pel_internal.h"
 #include <stdlib.h>
 #include <string.h>

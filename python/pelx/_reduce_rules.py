@@ -29,11 +29,6 @@ def mean_dtype(dt, dtype=None):
     return _F64 if dt.kind in "biu" else dt
 
 
-def has_kernel(op, dt, acc):
-    """Whether the reduction kernels have (op, input dt, accumulator acc)."""
-    return _core._reduce_has_kernel(op, dt, acc)
-
-
 def kernel_plan(kind, dt):
     """How a reduction `kind` (sum, prod, mean, min, max, any, all, nansum,
     nanmin, nanmax) of values of dtype `dt` runs on the kernels:
@@ -43,8 +38,9 @@ def kernel_plan(kind, dt):
     non-inexact dtypes are the plain ones. TypeError for what NumPy's rules
     make a dtype without kernels (float16 accumulators, longdouble)."""
     if kind in ("any", "all"):
-        return (kind, dt, _BOOL) if has_kernel(kind, dt, _BOOL) else (
-            kind, _BOOL, _BOOL)
+        if _core._reduce_has_kernel(kind, dt, _BOOL):
+            return kind, dt, _BOOL
+        return kind, _BOOL, _BOOL
     if kind in ("nansum", "nanmin", "nanmax") and dt.kind not in "fc":
         kind = kind[3:]
     if kind in ("min", "max", "nanmin", "nanmax"):
@@ -53,6 +49,6 @@ def kernel_plan(kind, dt):
         op, acc = "sum", mean_dtype(dt)
     else:
         op, acc = kind, sum_dtype(dt)
-    if acc == _F16 or not has_kernel(op, acc, acc):
+    if acc == _F16 or not _core._reduce_has_kernel(op, acc, acc):
         raise TypeError(f"{kind}() of {dt} values is not supported")
     return op, acc, acc
