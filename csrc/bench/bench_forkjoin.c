@@ -80,7 +80,7 @@ static int busy_fn(void *c, int64_t b, int64_t e, int s) {
 enum { PEL_EMPTY, PEL_FOR, PEL_BUSY, OMP_EMPTY, OMP_FOR, OMP_BUSY, NTESTS };
 
 static void run_one(int test, int t) {
-    pel_opts o = {NULL, t};
+    pel_opts o = {.max_threads = t};
     switch (test) {
     case PEL_EMPTY: pel_parallel_for(t, 1, empty_fn, NULL, &o); break;
     case PEL_FOR: pel_parallel_for(64, 1, work_fn, NULL, &o); break;

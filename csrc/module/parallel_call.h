@@ -1,6 +1,7 @@
 /*
  * parallel_call.h — run an execution-layer job from Python code: the GIL is
- * released for the parallel part, Ctrl-C cancels it, floating-point flags
+ * released for the parallel part, Ctrl-C runs the program's SIGINT handler
+ * between chunks (and stops the job if it raises), floating-point flags
  * become NumPy warnings/errors (np.errstate), failures become exceptions.
  * Every binding part runs its jobs through these two functions.
  */
@@ -23,6 +24,9 @@ typedef struct pelx_call_opts {
  * (kernels.h: small positive numbers), or PELX_CHUNK_EITER (an NpyIter
  * could not reset to a range; iter_job.c keeps NpyIter's message). */
 #define PELX_CHUNK_EITER 1000
+/* The program's SIGINT handler raised between chunks: its exception is set
+ * (parallel_call.c). */
+#define PELX_CHUNK_EPYERR 1001
 
 /* Run pel_parallel_for. Called with the GIL held. Returns
  *    0   done;
@@ -37,8 +41,7 @@ typedef struct pelx_call_opts {
 int pelx_run_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
                  const pelx_call_opts *opts);
 
-/* Set up once at import (records the main thread, looks up the signal
- * module's handlers). Returns 0, or -1 with an exception set. */
-int pelx_parallel_call_init(void);
+/* Set up once at import: records the main thread. */
+void pelx_parallel_call_init(void);
 
 #endif

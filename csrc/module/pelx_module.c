@@ -14,7 +14,7 @@ static struct PyModuleDef core_module = {
 PyMODINIT_FUNC PyInit__core(void) {
     import_array();
     import_umath();
-    if (pelx_parallel_call_init() < 0) return NULL;
+    pelx_parallel_call_init();
     PyObject *m = PyModule_Create(&core_module);
     if (!m) return NULL;
     if (pelx_init_threads(m) < 0 || pelx_init_ufunc(m) < 0 ||

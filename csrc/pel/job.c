@@ -81,8 +81,11 @@ static int job_stopped(pel_job *job) {
 /* Run (or skip, once stopped) one claimed chunk. */
 static void run_one(pel_job *job, int64_t ci, int slot, int thread, int traced) {
     if (job_stopped(job)) return;
+    /* Slot 0 is the calling thread, in pel_job_run and inline alike. */
+    int r = slot == 0 && job->spec.poll ? job->spec.poll(job->spec.poll_arg) : 0;
     uint64_t t0 = traced ? pel_now_ns() : 0;
-    int r = job->spec.run_chunk(job->spec.ctx, ci, slot);
+    if (!r) r = job->spec.run_chunk(job->spec.ctx, ci, slot);
+    else traced = 0; /* not run */
     if (traced) {
         int64_t b, e;
         pel_chunk_bounds(job->spec.n, job->spec.grain, ci, &b, &e);

@@ -45,6 +45,8 @@ int pel_parallel_for(int64_t n, int64_t grain, pel_for_fn fn, void *ctx,
         .n = n,
         .grain = grain,
         .cancel = opts ? opts->cancel : NULL,
+        .poll = opts ? opts->poll : NULL,
+        .poll_arg = opts ? opts->poll_arg : NULL,
     };
     spec.slots = pel_job_slots(opts);
     return pel_job_submit(&spec);

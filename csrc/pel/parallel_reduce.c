@@ -49,6 +49,8 @@ int pel_parallel_reduce(int64_t n, int64_t grain, size_t partial_size,
         .n = n,
         .grain = grain,
         .cancel = opts ? opts->cancel : NULL,
+        .poll = opts ? opts->poll : NULL,
+        .poll_arg = opts ? opts->poll_arg : NULL,
     };
     spec.slots = pel_job_slots(opts);
     int rc = pel_job_submit(&spec);

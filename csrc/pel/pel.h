@@ -85,6 +85,13 @@ typedef struct pel_opts {
     const volatile int *cancel;
     /* Upper bound on threads for this job (0: the pool's size). */
     int max_threads;
+    /* Optional: called on the calling thread (never on a worker) before
+     * each chunk it runs, with poll_arg. A non-zero return stops the job
+     * like a chunk error with that code. The workers go on meanwhile: the
+     * calling thread may spend time in it (the Python binding runs the
+     * program's signal handlers there). */
+    int (*poll)(void *poll_arg);
+    void *poll_arg;
 } pel_opts;
 
 /* Run fn over [0, n). Chunks are at least `grain` indices long (except the

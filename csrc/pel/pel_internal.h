@@ -88,6 +88,8 @@ typedef struct pel_job_spec {
     void *ctx;
     int64_t n, grain;        /* the grid, for the trace's element ranges */
     const volatile int *cancel;
+    int (*poll)(void *);     /* pel_opts.poll: slot 0 only */
+    void *poll_arg;
 } pel_job_spec;
 
 /* Chunk ci of a grid of `grain`-long chunks over [0, n): [*b, *e). The one

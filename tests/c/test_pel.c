@@ -100,7 +100,7 @@ static int slot_fn(void *p, int64_t b, int64_t e, int slot) {
 static void test_slots(void) {
     pel_set_num_threads(4);
     for (int mt = 0; mt <= 3; mt++) {
-        pel_opts o = {NULL, mt};
+        pel_opts o = {.max_threads = mt};
         slot_ctx c;
         memset(&c, 0, sizeof c);
         c.slots = pel_job_slots(&o);
@@ -240,11 +240,67 @@ static void *interrupter(void *arg) {
     return NULL;
 }
 
+/* pel_opts.poll: called on the calling thread only, before each of its
+ * chunks; its non-zero code stops the job. The chunks wait until the
+ * caller has polled once, so that the workers cannot take every chunk
+ * before the caller starts (the caller's own range then has a chunk left
+ * for it: each worker holds at most one). */
+typedef struct poll_ctx {
+    pthread_t caller;
+    atomic_long calls, off_caller, ran;
+    long stop_at; /* return 7 on this call (-1: never) */
+} poll_ctx;
+
+static int poll_fn(void *p) {
+    poll_ctx *c = p;
+    if (!pthread_equal(pthread_self(), c->caller)) atomic_fetch_add(&c->off_caller, 1);
+    return atomic_fetch_add(&c->calls, 1) + 1 == c->stop_at ? 7 : 0;
+}
+
+static void after_first_poll(poll_ctx *c) {
+    while (atomic_load(&c->calls) == 0) sleep_us(10);
+}
+
+static int gated_count_fn(void *p, int64_t b, int64_t e, int slot) {
+    (void)slot;
+    after_first_poll(p);
+    atomic_fetch_add(&((poll_ctx *)p)->ran, e - b);
+    return 0;
+}
+
+static int gated_sum_red(void *p, int64_t b, int64_t e, void *part, int s) {
+    after_first_poll(p);
+    return sum_red(NULL, b, e, part, s);
+}
+
+static void test_poll(void) {
+    for (int threads = 1; threads <= 4; threads *= 2) {
+        pel_set_num_threads(threads);
+        const int64_t n = 2000;
+        poll_ctx c = {pthread_self(), 0, 0, 0, -1};
+        pel_opts o = {.poll = poll_fn, .poll_arg = &c};
+        int rc = pel_parallel_for(n, 1, gated_count_fn, &c, &o);
+        CHECK(rc == PEL_OK && atomic_load(&c.ran) == n, "rc=%d ran=%ld", rc, atomic_load(&c.ran));
+        CHECK(atomic_load(&c.off_caller) == 0, "%d threads: poll ran on a worker", threads);
+        CHECK(atomic_load(&c.calls) >= 1 && atomic_load(&c.calls) <= n,
+              "%d threads: %ld polls", threads, atomic_load(&c.calls));
+        /* a non-zero poll stops the job with its code */
+        poll_ctx d = {pthread_self(), 0, 0, 0, 1};
+        o.poll_arg = &d;
+        rc = pel_parallel_for(n, 1, gated_count_fn, &d, &o);
+        CHECK(rc == 7 && atomic_load(&d.ran) < n, "%d threads: rc=%d ran=%ld", threads, rc, atomic_load(&d.ran));
+        int64_t r = 77;
+        atomic_store(&d.calls, 0);
+        rc = pel_parallel_reduce(n, 10, sizeof r, gated_sum_red, add_i64, &d, &r, &o);
+        CHECK(rc == 7 && r == 77, "%d threads: reduce rc=%d r=%ld", threads, rc, (long)r);
+    }
+}
+
 static void test_cancel(void) {
     pel_set_num_threads(4);
     const int64_t n = 100000;
     cancel_ctx c = {0, 0, 1000};
-    pel_opts o = {&c.cancel, 0};
+    pel_opts o = {.cancel = &c.cancel};
     int rc = pel_parallel_for(n, 1, cancel_fn, &c, &o);
     CHECK(rc == PEL_ECANCELED, "rc=%d", rc);
     CHECK(atomic_load(&c.ran) < n / 2, "ran %ld of %ld chunks after cancel", atomic_load(&c.ran), (long)n);
@@ -472,7 +528,7 @@ static void test_fork(void) {
              * dead parent thread's stack; the child here runs its jobs on
              * the calling thread only. The plain and ASan builds check the
              * lazy restart of the workers. */
-            static const pel_opts serial = {NULL, 1};
+            static const pel_opts serial = {.max_threads = 1};
             o = &serial;
 #endif
             int rc = pel_parallel_reduce(n, 100, sizeof r, sum_red, add_i64, NULL, &r, o);
@@ -654,6 +710,7 @@ static const test_case tests[] = {
     {"concurrent_submit", test_concurrent_submit},
     {"nested", test_nested},
     {"cancel", test_cancel},
+    {"poll", test_poll},
     {"first_error", test_first_error},
     {"reduce_bits", test_reduce_bits},
     {"fp", test_fp},
