@@ -24,8 +24,9 @@ HOSTILE = [
     "lambda: 1", "[x for x in a]", "{1: 2}", "a[0]", "a[::-1]",
     "f'{a}'", "a if a else a", "(yield a)", "await a", "a := 1",
     "import os", "a; a", "del a", "a = 1", "*a", "**a", "sin(x=a)",
-    "sin(*a)", "__builtins__", "a.real", "sin.__globals__", "'abc'",
-    "b'abc'", "...", "None", "a @ a", "a and a", "not a",
+    "sin(*a)", "__builtins__", "a.real.__class__", "sin.__globals__",
+    "a.__class__", "a.imag.conjugate()", "'\u00e9'", "...", "None",
+    "a @ a", "a and a", "not a",
 ]
 
 

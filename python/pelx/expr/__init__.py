@@ -6,6 +6,7 @@ folding, common subexpressions, reused block-sized temporaries) and runs
 the bytecode in C, one cache-sized block per worker at a time, with the
 GIL released.
 """
-from .api import NumExpr, evaluate, re_evaluate
+from .api import NumExpr, evaluate, re_evaluate, validate
+from .parser import ExpressionError
 
-__all__ = ["evaluate", "re_evaluate", "NumExpr"]
+__all__ = ["evaluate", "validate", "re_evaluate", "NumExpr", "ExpressionError"]

@@ -1,7 +1,9 @@
-"""numexpr-compatible entry points: evaluate, re_evaluate, NumExpr."""
+"""numexpr-compatible entry points: evaluate, validate, re_evaluate,
+NumExpr."""
 import math
 import sys
 import threading
+import weakref
 
 import numpy as np
 
@@ -9,14 +11,15 @@ from .. import _core
 from .._out import check_out
 from .._overrides import overriding, refuse
 from .._warn import warn
+from .bytes_eval import BytesLiteral, evaluate_bytes
 from .cache import LRUCache
 from .compiler import check_dtype, compile_expression
 from .parser import parse
 
-__all__ = ["evaluate", "re_evaluate", "NumExpr", "program_cache",
-           "parse_cache"]
+__all__ = ["evaluate", "validate", "re_evaluate", "NumExpr",
+           "program_cache", "parse_cache"]
 
-#: Parsed trees by expression text.
+#: (parsed tree, variable names) by expression text.
 parse_cache = LRUCache(256)
 #: Compiled programs by (expression text, operand types).
 program_cache = LRUCache(256)
@@ -26,12 +29,48 @@ _last = threading.local()  # re_evaluate: each thread's last evaluate()
 _WEAK = (int, float, complex)
 _ORDERS = ("K", "A", "C", "F")
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+#: numexpr's compiler options: accepted and checked. pelx compiles every
+#: expression the same way (its optimizations keep NumPy's values), and
+#: ``/`` is true division as in Python 3 (numexpr's truediv=False gives
+#: true division too).
+_NUMEXPR_OPTIONS = {"optimization": ("none", "moderate", "aggressive"),
+                    "truediv": (False, True, "auto")}
 
 
-def _parsed(ex):
+class UndefinedVariableError(NameError, KeyError):
+    """A variable of the expression is in neither dictionary: a NameError,
+    and the KeyError numexpr raises."""
+
+    def __str__(self):  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def _check_numexpr_options(sanitize, optimization, truediv, kwargs):
+    """numexpr's keywords: ValueError for unknown names and values, as
+    numexpr. `sanitize` (and numexpr's NUMEXPR_SANITIZE, which None would
+    read) changes nothing: pelx's parser never evaluates the text, so every
+    setting accepts and refuses the same expressions."""
+    if kwargs:
+        raise ValueError(f"Unknown keyword argument {next(iter(kwargs))!r}")
+    if optimization == "aggressive" and truediv == "auto" and sanitize is None:
+        return  # the defaults
+    for name, value in (("optimization", optimization), ("truediv", truediv)):
+        allowed = _NUMEXPR_OPTIONS[name]
+        if not (isinstance(value, (bool, str)) and value in allowed):
+            raise ValueError(f"{name!r} must be one of {allowed}")
+    if sanitize is not None and not isinstance(sanitize, (bool, int)):
+        raise TypeError(f"sanitize must be a bool or None, not "
+                        f"{type(sanitize).__name__}")
+
+
+def _parsed(ex, cached=True):
+    """(tree, variable names in sorted order) of expression text `ex`."""
     if not isinstance(ex, str):
         raise TypeError(f"expression must be a str, not {type(ex).__name__}")
-    return parse_cache.get_or_make(ex, lambda: parse(ex))
+    if not cached:
+        tree = parse(ex)
+        return tree, _names(tree)
+    return parse_cache.get_or_make(ex, lambda: _parsed(ex, cached=False))
 
 
 def _names(tree):
@@ -49,12 +88,20 @@ def _names(tree):
 
 def _operand(name, value):
     """(value to pass, type for compiling): Python int/float/complex stay
-    weak scalars (NEP 50), everything else becomes an array."""
+    weak scalars (NEP 50), everything else becomes an array; the type is
+    None for bytes."""
     if type(value) in _WEAK:
         return value, type(value)
     if overriding(value):
         raise refuse("evaluate", name, value)
     arr = np.asarray(value)
+    kind = arr.dtype.kind
+    if kind == "S":
+        return arr, None  # bytes: see _program
+    if kind == "U":
+        raise ValueError(f"variable {name!r} is a str array (dtype "
+                         f"{arr.dtype}): expressions take bytes (dtype S), "
+                         "as numexpr")
     check_dtype(name, arr.dtype)
     return arr, arr.dtype
 
@@ -80,7 +127,7 @@ def _lookup(names, local_dict, global_dict, depth):
         elif name in global_dict:
             values[name] = global_dict[name]
         else:
-            raise NameError(f"name {name!r} is not defined")
+            raise UndefinedVariableError(f"name {name!r} is not defined")
     return values
 
 
@@ -92,50 +139,76 @@ def _check_options(order, casting):
                          f"{casting!r}")
 
 
-def _program(ex, tree, values):
+def _program(ex, tree, values, cached=True):
+    """(program, operands), or (None, values) for an expression over bytes
+    (run by bytes_eval)."""
     ops, types = {}, {}
     for name, value in values.items():
-        ops[name], types[name] = _operand(name, value)
-    key = (ex, tuple((n, _type_key(types[n])) for n in sorted(types)))
-    prog = program_cache.get_or_make(
-        key, lambda: compile_expression(tree, types))
+        op, t = _operand(name, value)
+        if t is None:  # bytes
+            return None, values
+        ops[name], types[name] = op, t
+    try:
+        if not cached:
+            return compile_expression(tree, types), ops
+        key = (ex, tuple((n, _type_key(types[n])) for n in sorted(types)))
+        prog = program_cache.get_or_make(
+            key, lambda: compile_expression(tree, types))
+    except BytesLiteral:
+        return None, values
     return prog, ops
 
 
-def _run(prog, ops, out, order, casting):
+def _copy_out(value, out, casting):
+    if out is None:
+        return value
+    np.copyto(out, value, casting=casting)
+    return out
+
+
+def _check_result_out(prog, out, casting):
+    """out= as evaluate takes it: an ndarray (not an override), writeable,
+    and the result's dtype castable into it under `casting`."""
     check_out(out, "evaluate")
+    if out is None:
+        return
     if overriding(out):
         raise refuse("evaluate", "out", out)
+    if prog is None or prog.capsule is None or prog.reduce is not None:
+        return  # np.copyto checks these
+    rt = prog.result_dtype
+    if not np.can_cast(rt, out.dtype, casting):
+        raise TypeError(f"Cannot cast the expression's result from "
+                        f"dtype('{rt}') to dtype('{out.dtype}') with "
+                        f"casting rule {casting!r}")
+    if not out.flags.writeable:
+        raise ValueError("output array is read-only")
+
+
+def _run(prog, ops, out, order, casting, tree=None):
+    _check_result_out(prog, out, casting)
+    return _execute(prog, ops, out, order, casting, tree)
+
+
+def _execute(prog, ops, out, order, casting, tree):
+    """Runs a program whose out= _check_result_out accepted."""
+    if prog is None:  # bytes: NumPy, operation by operation
+        return _copy_out(evaluate_bytes(tree, ops), out, casting)
     if prog.capsule is None:  # no variables: the folded constant
         value = np.asarray(prog.constant)
         if prog.reduce is not None:
             value = np.asarray(getattr(np, prog.reduce[0])(
                 value, axis=prog.reduce[1]))
-        if out is None:
-            return value
-        np.copyto(out, value, casting=casting)
-        return out
+        return _copy_out(value, out, casting)
     arrays, dtypes = [], []
     for name, dt in prog.inputs:
         v = ops[name]
         arrays.append(np.array(v, dtype=dt) if type(v) in _WEAK else v)
         dtypes.append(dt)
     if prog.reduce is not None:
-        result = _reduce(prog, arrays, dtypes, order)
-        if out is None:
-            return result
-        np.copyto(out, result, casting=casting)
-        return out
-    rt = prog.result_dtype
-    if out is not None:
-        if not np.can_cast(rt, out.dtype, casting):
-            raise TypeError(f"Cannot cast the expression's result from "
-                            f"dtype('{rt}') to dtype('{out.dtype}') with "
-                            f"casting rule {casting!r}")
-        if not out.flags.writeable:
-            raise ValueError("output array is read-only")
+        return _copy_out(_reduce(prog, arrays, dtypes, order), out, casting)
     arrays.append(out)
-    dtypes.append(rt)
+    dtypes.append(prog.result_dtype)
     res = _core.vm_evaluate(prog.capsule, tuple(arrays), tuple(dtypes), order)
     return out if out is not None else res
 
@@ -187,8 +260,28 @@ def _reduce(prog, arrays, dtypes, order):
     return value
 
 
+def _prepare(ex, local_dict, global_dict, order, casting, sanitize,
+             disable_cache, options, depth):
+    """Everything but the run: (program, operands, tree, names). options:
+    (optimization, truediv, other keywords)."""
+    _check_options(order, casting)
+    _check_numexpr_options(sanitize, *options)
+    tree, names = _parsed(ex, cached=not disable_cache)
+    values = _lookup(names, local_dict, global_dict, depth + 1)
+    prog, ops = _program(ex, tree, values, cached=not disable_cache)
+    return prog, ops, tree, names
+
+
+def _remember(ex, tree, names, out, order, casting):
+    """What re_evaluate() runs again; `out` is held weakly (as numexpr)."""
+    _last.state = (ex, tree, names, None if out is None else weakref.ref(out),
+                   order, casting)
+
+
 def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
-             casting="safe", _frame_depth=0):
+             casting="same_kind", sanitize=None, _frame_depth=0,
+             disable_cache=False, *, optimization="aggressive",
+             truediv="auto", **kwargs):
     """Evaluate an array expression elementwise, fused and in parallel.
 
     Parameters
@@ -197,12 +290,13 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
         The expression: arithmetic ``+ - * / // % **``, comparisons,
         ``& | ^ ~ << >>`` (logical on bools, bitwise on integers), the
         functions of numexpr (``where``, ``sqrt``, ``sin``, ... ``abs``,
-        ``real``, ``imag``, ``conj``, ``complex``) and, as the outermost
+        ``real``, ``imag``, ``conj``, ``complex``, ``round``, ``contains``),
+        the selectors ``.real`` and ``.imag``, and, as the outermost
         operation, a reduction ``sum``, ``prod``, ``min``, ``max``,
         ``mean``, ``any``, ``all``, ``nansum``, ``nanmin`` or ``nanmax``
-        with an optional ``axis``. A whole-array reduction gives the same
-        bits as pelx's function of the same name applied to the
-        expression's values (``pelx.sum`` & co.).
+        with an optional ``axis`` (an integer or None). A whole-array
+        reduction gives the same bits as pelx's function of the same name
+        applied to the expression's values (``pelx.sum`` & co.).
     local_dict, global_dict : dict, optional
         Where variables are looked up; by default the caller's locals and
         globals.
@@ -211,7 +305,19 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
     order : {'K', 'A', 'C', 'F'}, optional
         Memory layout of a newly allocated result.
     casting : {'no', 'equiv', 'safe', 'same_kind', 'unsafe'}, optional
-        Which conversion of the result into `out` is allowed.
+        Which conversion of the result into `out` is allowed; 'same_kind'
+        by default, as numexpr (float64 into a float32 `out` is allowed).
+    sanitize : bool or None, optional
+        numexpr's switch for its text checks (None: numexpr reads
+        ``NUMEXPR_SANITIZE``). Accepted; pelx's parser never evaluates the
+        text, so it refuses the same constructs whatever the setting.
+    disable_cache : bool, optional
+        Parse and compile afresh, and do not record the call for
+        :func:`re_evaluate`.
+    optimization : {'none', 'moderate', 'aggressive'}, optional
+    truediv : {False, True, 'auto'}, optional
+        numexpr's compiler options, accepted and checked; pelx compiles
+        the same way for all of them, and ``/`` is true division.
 
     Returns
     -------
@@ -219,38 +325,80 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
         The result, NumPy's dtype and values (reductions give a 0-d array
         for ``axis=None``, like numexpr).
 
+    Raises
+    ------
+    pelx.expr.ExpressionError
+        (a SyntaxError and a ValueError, as numexpr's) for text outside the
+        language; a TypeError as well for ``and``/``or``/``not``.
+    NameError
+        (also numexpr's KeyError) for a variable in neither dictionary.
+
     Notes
     -----
+    Bytes (``S`` arrays and bytes literals) can be compared and searched
+    (``contains(haystack, needle)``); such expressions run with NumPy.
     Types follow NumPy (NEP 50): Python scalars do not widen arrays
     (``2.0*a`` stays float32 for a float32 ``a``). ``x**k`` with a constant
     integer ``k`` (``|k| <= 64``) is computed by multiplications, which can
     differ from ``np.power`` by an ulp or two for floats.
     """
-    _check_options(order, casting)
-    tree = _parsed(ex)
-    values = _lookup(_names(tree), local_dict, global_dict, _frame_depth + 1)
-    prog, ops = _program(ex, tree, values)
-    _last.state = (ex, tree, tuple(values))
-    return _run(prog, ops, out, order, casting)
+    prog, ops, tree, names = _prepare(
+        ex, local_dict, global_dict, order, casting, sanitize,
+        disable_cache, (optimization, truediv, kwargs), _frame_depth + 1)
+    _check_result_out(prog, out, casting)
+    if not disable_cache:
+        _remember(ex, tree, names, out, order, casting)
+    return _execute(prog, ops, out, order, casting, tree)
+
+
+def validate(ex, local_dict=None, global_dict=None, out=None, order="K",
+             casting="safe", _frame_depth=0, sanitize=None, *,
+             optimization="aggressive", truediv="auto", **kwargs):
+    """Check expression `ex` with its variables and options as
+    :func:`evaluate` would, without running it.
+
+    Returns None when :func:`evaluate` would accept the call, and records
+    it: :func:`re_evaluate` then runs it. Otherwise returns the exception
+    that :func:`evaluate` would raise (it is not raised). The options are
+    :func:`evaluate`'s; `casting` defaults to 'safe', as numexpr's
+    ``validate``.
+    """
+    try:
+        prog, ops, tree, names = _prepare(
+            ex, local_dict, global_dict, order, casting, sanitize,
+            False, (optimization, truediv, kwargs), _frame_depth + 1)
+        _check_result_out(prog, out, casting)
+    except Exception as e:  # noqa: BLE001 - returned, as numexpr's validate
+        return e
+    _remember(ex, tree, names, out, order, casting)
+    return None
 
 
 def re_evaluate(local_dict=None, global_dict=None, _frame_depth=0):
-    """Evaluate the last expression passed to :func:`evaluate` in this
-    thread again, with the variables' current values.
+    """Run the last expression passed to :func:`evaluate` (or accepted by
+    :func:`validate`) in this thread again, with the variables' current
+    values and the same `out`, `order` and `casting`.
 
     Parameters
     ----------
     local_dict, global_dict : dict, optional
         As for :func:`evaluate`; by default the caller's frame.
+
+    Returns
+    -------
+    ndarray
+        The previous call's `out` (written again) if it had one and it is
+        still alive, else a new array.
     """
     state = getattr(_last, "state", None)
     if state is None:
         raise RuntimeError("re_evaluate() called before evaluate() in this "
                            "thread")
-    ex, tree, names = state
+    ex, tree, names, out_ref, order, casting = state
     values = _lookup(names, local_dict, global_dict, _frame_depth + 1)
     prog, ops = _program(ex, tree, values)
-    return _run(prog, ops, None, "K", "safe")
+    out = None if out_ref is None else out_ref()
+    return _run(prog, ops, out, order, casting, tree)
 
 
 class NumExpr:
@@ -261,10 +409,13 @@ class NumExpr:
     ex : str
         The expression (see :func:`evaluate`).
     signature : sequence of (name, dtype), optional
-        Fixes the input order and dtypes; arguments are converted to these
-        dtypes ('safe' casting). Without it the inputs are the variable
+        Fixes the input order and dtypes (an empty one, numexpr's default,
+        is none); arguments are converted to these dtypes ('safe'
+        casting). Without it the inputs are the variable
         names in sorted order (as numexpr) and a program is compiled per
         distinct set of argument dtypes (cached).
+    sanitize, optimization, truediv
+        numexpr's options, accepted and checked as by :func:`evaluate`.
 
     Notes
     -----
@@ -273,9 +424,12 @@ class NumExpr:
     """
     __slots__ = ("ex", "input_names", "_tree", "_signature", "_program")
 
-    def __init__(self, ex, signature=None):
-        tree = _parsed(ex)
-        names = _names(tree)
+    def __init__(self, ex, signature=None, sanitize=True, *,
+                 optimization="aggressive", truediv="auto", **kwargs):
+        _check_numexpr_options(sanitize, optimization, truediv, kwargs)
+        if signature is not None and len(signature) == 0:
+            signature = None  # numexpr's default, ()
+        tree, names = _parsed(ex)
         object.__setattr__(self, "ex", ex)
         object.__setattr__(self, "_tree", tree)
         sig, prog = None, None
@@ -324,6 +478,9 @@ class NumExpr:
                                 f"{dt}")
             ops[name] = arr if arr.dtype == dt else arr.astype(dt)
         return _run(self._program, ops, out, order, casting)
+
+    #: numexpr's name for a call
+    run = __call__
 
     def __repr__(self):
         return f"NumExpr({self.ex!r})"

@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import _core
 from .._reduce_rules import kernel_plan
+from .bytes_eval import BytesLiteral
 
 __all__ = ["compile_expression", "Program"]
 
@@ -202,11 +203,22 @@ def _lower(b, node):
     if tag == "var":
         return b.var(node[1])
     if tag == "const":
+        if type(node[1]) is bytes:
+            raise BytesLiteral  # run with NumPy (bytes_eval)
         return b.const(node[1])
     _, name, children = node
     if name == "copy":
         return _lower(b, children[0])
     args = [_lower(b, c) for c in children]
+    if name == "round":
+        # numexpr's round: integers (and bools) are already whole and keep
+        # their dtype; floats and complex round half to even (np.rint)
+        if _concrete_dtype(b, args[0]).kind in "biu":
+            return args[0]
+        name = "rint"
+    if name == "contains":
+        raise TypeError("contains() takes bytes: a haystack and a needle "
+                        "(arrays of dtype S or bytes literals)")
     consts = all(a.kind == "const" for a in args)
     if consts:
         return b.const(_fold(name, [a.const for a in args],

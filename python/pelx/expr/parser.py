@@ -8,11 +8,12 @@ tuples:
 ``('var', name)``
     an array (or scalar) looked up by name at call time;
 ``('const', value)``
-    a Python ``bool``, ``int``, ``float`` or ``complex`` literal;
+    a Python ``bool``, ``int``, ``float``, ``complex`` or ``bytes`` literal
+    (a ``str`` literal becomes ASCII ``bytes``, as in numexpr);
 ``('op', name, (args...))``
     an elementwise operation; ``name`` is a NumPy ufunc name (``'add'``,
     ``'sin'``, ...) or one of ``'where'``, ``'real'``, ``'imag'``,
-    ``'complex'``, ``'ones_like'``;
+    ``'complex'``, ``'ones_like'``, ``'round'``, ``'contains'``;
 ``('reduce', kind, arg, axis)``
     a reduction (``'sum'``, ``'prod'``, ``'min'``, ``'max'``, ``'mean'``,
     ``'nansum'``, ``'nanmin'``, ``'nanmax'``,
@@ -20,7 +21,19 @@ tuples:
 """
 import ast
 
-__all__ = ["parse", "FUNCTIONS", "REDUCTIONS", "MAX_LENGTH", "MAX_DEPTH"]
+__all__ = ["parse", "ExpressionError", "FUNCTIONS", "REDUCTIONS",
+           "MAX_LENGTH", "MAX_DEPTH"]
+
+
+class ExpressionError(SyntaxError, ValueError):
+    """Expression text outside the language (malformed, or a construct it
+    does not have: attributes but ``.real``/``.imag``, subscripts, lambdas,
+    ``;``, dunder names, lists, ...). A SyntaxError with the column, and a
+    ValueError as numexpr raises for such text."""
+
+
+class OperatorError(ExpressionError, TypeError):
+    """``and``/``or``/``not`` (numexpr raises TypeError for them)."""
 
 #: Longest expression text accepted (characters).
 MAX_LENGTH = 20_000
@@ -57,7 +70,8 @@ FUNCTIONS = {
         "ones_like", "copy")},
     "abs": ("absolute", 1),
     "conj": ("conjugate", 1),
-    "round": ("rint", 1),
+    "round": ("round", 1),
+    "contains": ("contains", 2),
     **{n: (n, 2) for n in (
         "arctan2", "hypot", "fmod", "copysign", "nextafter", "maximum",
         "minimum", "fmax", "fmin", "complex")},
@@ -69,13 +83,12 @@ REDUCTIONS = ("sum", "prod", "min", "max", "mean", "any", "all", "nansum",
               "nanmin", "nanmax")
 
 
-def _refuse(node, text_offset, what, exc=SyntaxError):
+def _refuse(node, text_offset, what, exc=ExpressionError):
     col = getattr(node, "col_offset", 0) + text_offset
-    err = exc(f"{what} (at column {col + 1})")
-    if exc is SyntaxError:
-        err = SyntaxError(f"{what} (at column {col + 1})",
-                          ("<expression>", 1, col + 1, None))
-    raise err
+    if issubclass(exc, SyntaxError):
+        raise exc(f"{what} (at column {col + 1})",
+                  ("<expression>", 1, col + 1, None))
+    raise exc(f"{what} (at column {col + 1})")
 
 
 def _check_size(tree, offset):
@@ -87,7 +100,7 @@ def _check_size(tree, offset):
         node, depth = stack.pop()
         count += 1
         if depth > MAX_DEPTH or count > MAX_NODES:
-            raise SyntaxError(
+            raise ExpressionError(
                 f"expression too complex: nesting deeper than {MAX_DEPTH} "
                 f"or more than {MAX_NODES} elements")
         for child in ast.iter_child_nodes(node):
@@ -102,30 +115,31 @@ def parse(text):
     TypeError
         `text` is not a string, or a literal of an unsupported type (str,
         bytes, None, ...).
-    SyntaxError
-        Malformed text, or a construct outside the expression language
-        (attributes, subscripts, lambdas, comprehensions, keyword
-        operators, ...); the message gives the column.
+    ExpressionError
+        (a SyntaxError and a ValueError) Malformed text, or a construct
+        outside the expression language (attributes, subscripts, lambdas,
+        comprehensions, ...); the message gives the column. Its subclass
+        OperatorError (also a TypeError) for ``and``, ``or``, ``not``.
     NameError
         A call to a function the language does not have.
     """
     if not isinstance(text, str):
         raise TypeError(f"expression must be a str, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise SyntaxError(f"expression too long: {len(text)} characters "
+        raise ExpressionError(f"expression too long: {len(text)} characters "
                           f"(at most {MAX_LENGTH})")
     stripped = text.lstrip()
     offset = len(text) - len(stripped)
     if not stripped.strip():
-        raise SyntaxError("empty expression")
+        raise ExpressionError("empty expression")
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as e:
         col = (e.offset or 1) + offset
-        raise SyntaxError(f"invalid expression at column {col}: {e.msg}",
+        raise ExpressionError(f"invalid expression at column {col}: {e.msg}",
                           ("<expression>", 1, col, text)) from None
     except (MemoryError, RecursionError, ValueError) as e:
-        raise SyntaxError(f"expression too complex or invalid: "
+        raise ExpressionError(f"expression too complex or invalid: "
                           f"{type(e).__name__}: {e}") from None
     _check_size(tree, offset)
     body = tree.body
@@ -142,7 +156,7 @@ def _reduction(node, offset):
     if len(args) == 2:
         axis = _axis(args.pop(), offset)
     for kw in node.keywords:
-        if kw.arg != "axis" or axis is not None:
+        if kw.arg != "axis" or len(node.args) == 2:
             _refuse(kw, offset, f"{kind}() takes one argument and an "
                     f"optional axis=")
         axis = _axis(kw.value, offset)
@@ -153,6 +167,8 @@ def _reduction(node, offset):
 
 
 def _axis(node, offset):
+    if isinstance(node, ast.Constant) and node.value is None:
+        return None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
             and isinstance(node.operand, ast.Constant):
         value = node.operand.value
@@ -160,7 +176,7 @@ def _axis(node, offset):
             return -value
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return node.value
-    _refuse(node, offset, "axis must be an integer literal")
+    _refuse(node, offset, "axis must be an integer literal or None")
 
 
 def _convert(node, offset):
@@ -174,7 +190,7 @@ def _convert(node, offset):
     if isinstance(node, ast.UnaryOp):
         if isinstance(node.op, ast.Not):
             _refuse(node, offset, "'not' is not supported: use ~ for "
-                    "elementwise negation")
+                    "elementwise negation", OperatorError)
         return ("op", _UNARYOPS[type(node.op)],
                 (_convert(node.operand, offset),))
     if isinstance(node, ast.Compare):
@@ -189,17 +205,26 @@ def _convert(node, offset):
                            _convert(node.comparators[0], offset)))
     if isinstance(node, ast.BoolOp):
         _refuse(node, offset, "'and'/'or' are not supported: use & and | "
-                "for elementwise logic")
+                "for elementwise logic", OperatorError)
     if isinstance(node, ast.Name):
         if node.id.startswith("__"):
             _refuse(node, offset, f"name {node.id!r} is not allowed")
         return ("var", node.id)
     if isinstance(node, ast.Constant):
         value = node.value
-        if type(value) in (bool, int, float, complex):
+        if type(value) in (bool, int, float, complex, bytes):
             return ("const", value)
+        if type(value) is str:
+            try:
+                return ("const", value.encode("ascii"))
+            except UnicodeEncodeError:
+                _refuse(node, offset, "string literals must be ASCII "
+                        "(they become bytes)")
         _refuse(node, offset, f"literal of type {type(value).__name__} is "
-                "not supported (only bool, int, float, complex)", TypeError)
+                "not supported (only bool, int, float, complex, bytes)",
+                TypeError)
+    if isinstance(node, ast.Attribute) and node.attr in ("real", "imag"):
+        return ("op", node.attr, (_convert(node.value, offset),))
     if isinstance(node, ast.Call):
         return _call(node, offset)
     what = {
