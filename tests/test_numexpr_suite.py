@@ -10,12 +10,16 @@ import sys
 
 import pytest
 
+import pelx
+
 numexpr = pytest.importorskip("numexpr")
 
 SHIM = os.path.join(os.path.dirname(__file__), "numexpr_shim")
 TEST_FILE = os.path.join(os.path.dirname(numexpr.__file__), "tests",
                          "test_numexpr.py")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# where this run's pelx comes from (the installed package, or the source
+# tree with an in-place build)
+PELX_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(pelx.__file__)))
 
 _INTERNAL_E = ("builds the expression with numexpr.E, numexpr's expression "
                "node objects (pelx takes text)")
@@ -69,7 +73,7 @@ def _run_suite(shim, cwd):
                         "NUMEXPR_MAX_THREADS", "OMP_NUM_THREADS")}
     env.update(NUMEXPR_TEST_FILE=TEST_FILE, NUMEXPR_SHIM="1" if shim else "0")
     path = [SHIM] if shim else []
-    path.append(os.path.join(ROOT, "python"))  # pelx as the suite runs it
+    path.append(PELX_PARENT)  # pelx as this test run imports it
     env["PYTHONPATH"] = os.pathsep.join(
         path + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     loader = os.path.join(SHIM, "numexpr_own_tests.py")

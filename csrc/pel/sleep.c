@@ -1,7 +1,8 @@
 /* sleep.c — how threads of the execution layer wait, and who wakes them.
  *
- * Two kinds of waiting, one policy: spin for pel_spin_ns, then sleep on a
- * futex.
+ * Two kinds of waiting, one policy: spin, then sleep on a futex. Idle
+ * workers spin as long as the program's cadence of calls suggests (below);
+ * a job's caller spins pel_spin_ns.
  *
  *   idle workers   pel_sleep_until_work: poll the job queue, then park on
  *                  the `wake_seq` event count. Submitters call
@@ -21,18 +22,63 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Spin budget before parking: 50 us. A futex wake-up costs the waker a
- * syscall (~2-5 us) and the sleeper a scheduler round trip (tens of us), so
- * back-to-back jobs (typical for NumPy-style loops, one call per array
+/* Base spin budget before parking: 50 us. A futex wake-up costs the waker
+ * a syscall (~2-5 us) and the sleeper a scheduler round trip (tens of us),
+ * so back-to-back jobs (typical for NumPy-style loops, one call per array
  * operation) stay on the fast path if the gap between them is below the
  * budget, while an idle pool stops burning CPU after 50 us per worker.
- * PELX_SPIN_US overrides it (0 parks at once); read by pel_sleep_init.
- * Workers turn it into a calibrated number of polls so that time spent
- * descheduled does not count; a waiting caller uses the clock. */
+ * PELX_SPIN_US overrides it (0 parks at once) and turns the cadence rule
+ * below off; read by pel_sleep_init. Workers turn budgets into a
+ * calibrated number of polls so that time spent descheduled does not
+ * count; a waiting caller uses the clock. */
 uint64_t pel_spin_ns = 50000;
 
-/* Polls (queue check + pause) that take about pel_spin_ns. */
-static uint64_t spin_polls;
+/* The cadence rule: a program that calls pelx every 0.1-1 ms (Python code
+ * between calls) would find the workers parked at every call with a 50 us
+ * budget, and pay a wake-up each time (a 2-thread call then loses to a
+ * 1-thread one). So idle workers spin for twice the recent gap between job
+ * submissions (smoothed), as long as that gap is at most SPIN_MAX_NS; for
+ * longer gaps spinning could not bridge them and the base budget applies.
+ * 2 ms bridges a 1 ms cadence (time.sleep(0.001) between calls is ~1.1 ms
+ * from one submission to the next) and keeps an idle pool's cost bounded:
+ * at most 2 ms of spinning per worker after the last call. */
+#define SPIN_MAX_NS 2000000u
+static int cadence_on = 1;
+/* relaxed (both): a heuristic; torn or stale values only change how long
+ * a worker spins. */
+static _Alignas(PEL_CACHE_LINE) _Atomic uint64_t last_submit_ns;
+static _Atomic uint64_t gap_ns = UINT64_MAX; /* smoothed; MAX: no history */
+
+/* Polls (queue check + pause) per microsecond of spinning, times 1024. */
+static uint64_t polls_per_us_1024;
+
+/* The polls an idle worker spins for now. */
+static uint64_t spin_polls(void) {
+    uint64_t ns = pel_spin_ns;
+    if (cadence_on) {
+        uint64_t gap = atomic_load_explicit(&gap_ns, memory_order_relaxed);
+        if (gap <= SPIN_MAX_NS && 2 * gap > ns)
+            ns = 2 * gap > SPIN_MAX_NS ? SPIN_MAX_NS : 2 * gap;
+    }
+    return ns * polls_per_us_1024 / 1024000u;
+}
+
+/* Called for every job handed to the pool: updates the smoothed gap
+ * (weight 1/4 for the newest gap, so a change of cadence is followed
+ * within a few calls). */
+static void note_submit(void) {
+    uint64_t now = pel_now_ns();
+    uint64_t prev = atomic_exchange_explicit(&last_submit_ns, now,
+                                             memory_order_relaxed);
+    if (!prev || now < prev) return;
+    uint64_t gap = now - prev, avg =
+        atomic_load_explicit(&gap_ns, memory_order_relaxed);
+    /* a gap beyond 4x the cap counts as 4x the cap: one long pause then
+     * takes the average past the cap, and a few quick calls bring it back */
+    if (gap > 4 * (uint64_t)SPIN_MAX_NS) gap = 4 * (uint64_t)SPIN_MAX_NS;
+    avg = avg == UINT64_MAX ? gap : avg - avg / 4 + gap / 4;
+    atomic_store_explicit(&gap_ns, avg, memory_order_relaxed);
+}
 
 static struct {
     _Alignas(PEL_CACHE_LINE) atomic_uint wake_seq; /* park futex */
@@ -65,9 +111,8 @@ static void futex_wake(atomic_uint *word, int count) {
             0);
 }
 
-/* The polls that take pel_spin_ns: the fastest of a few short runs, so a
- * run that was descheduled only makes the estimate (and the spin)
- * shorter. */
+/* Polls per microsecond: the fastest of a few short runs, so a run that
+ * was descheduled only makes the estimate (and the spin) shorter. */
 static void calibrate_spin(void) {
     const int polls = 2000;
     uint64_t best = UINT64_MAX;
@@ -81,7 +126,7 @@ static void calibrate_spin(void) {
         if (dt < best) best = dt;
     }
     if (best == 0) best = 1;
-    spin_polls = pel_spin_ns * (uint64_t)polls / best;
+    polls_per_us_1024 = (uint64_t)polls * 1024000u / best;
 }
 
 void pel_sleep_init(void) {
@@ -89,7 +134,10 @@ void pel_sleep_init(void) {
     if (env && *env) {
         char *end;
         long us = strtol(env, &end, 10);
-        if (*end == '\0' && us >= 0 && us <= 1000000) pel_spin_ns = (uint64_t)us * 1000;
+        if (*end == '\0' && us >= 0 && us <= 1000000) {
+            pel_spin_ns = (uint64_t)us * 1000;
+            cadence_on = 0; /* the budget is the user's */
+        }
     }
     calibrate_spin();
 }
@@ -101,11 +149,12 @@ void pel_sleep_after_fork_child(void) {
 }
 
 pel_job *pel_sleep_until_work(int worker, int (*stay)(int worker)) {
-    /* Spin: poll the queue for about pel_spin_ns of this thread's own
-     * running time. Counted in polls, not read from the wall clock, so
-     * time spent descheduled (a loaded machine) does not use up the budget
-     * and a worker that gets the CPU back still answers fast. */
-    for (uint64_t k = 0; k < spin_polls && stay(worker); k++) {
+    /* Spin: poll the queue for spin_polls()'s budget of this thread's own
+     * running time. Counted in polls, not read from the wall clock, so time
+     * spent descheduled (a loaded machine) does not use up the budget and a
+     * worker that gets the CPU back still answers fast. */
+    uint64_t polls = spin_polls();
+    for (uint64_t k = 0; k < polls && stay(worker); k++) {
         pel_job *job;
         if (pel_queue_maybe_nonempty() && (job = pel_queue_pop()) != NULL)
             return job;
@@ -129,6 +178,7 @@ pel_job *pel_sleep_until_work(int worker, int (*stay)(int worker)) {
 }
 
 void pel_sleep_notify(int count) {
+    note_submit();
     /* seq_cst fence: orders our ticket push before the sleepers load, the
      * mirror of a parking worker's sleepers increment before its queue
      * check; one of the two sides sees the other (Dekker). */

@@ -163,7 +163,7 @@ def _evaluate_block(*blocks, ex, names, consts, order, casting):
 
 
 def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
-             casting="safe", _frame_depth=1):
+             casting="same_kind", _frame_depth=1):
     """Evaluate an expression lazily over Dask arrays, block by block.
 
     Same expression language and variable lookup as :func:`pelx.evaluate`
@@ -184,7 +184,7 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
     order : {'C', 'F', 'A', 'K'}, optional
         Memory order of each block's result.
     casting : {'no', 'equiv', 'safe', 'same_kind', 'unsafe'}, optional
-        As for :func:`pelx.evaluate`.
+        As for :func:`pelx.evaluate` ('same_kind' by default).
 
     Returns
     -------
