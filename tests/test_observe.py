@@ -20,6 +20,16 @@ N = 4_000_000          # hundreds of chunks, so every pool thread gets some
 THREADS = 2
 
 
+@pytest.fixture(autouse=True)
+def _workers_take_part():
+    """These tests need the workers to run chunks: the contention rule,
+    which runs jobs on fewer threads after a worker was seen held up (as on
+    a loaded machine), is off while they run (tests/c cover the rule)."""
+    was = pelx._core.contention_rule(0)
+    yield
+    pelx._core.contention_rule(int(was))
+
+
 def _work():
     a = np.arange(N, dtype=np.float64)
     for _ in range(4):

@@ -78,6 +78,19 @@ static PyObject *reset_stats(PyObject *self, PyObject *noargs) {
     Py_RETURN_NONE;
 }
 
+/* contention_rule(on) -> previous: 1/0 sets, -1 asks (pel_contention_rule). */
+static PyObject *contention_rule(PyObject *self, PyObject *arg) {
+    (void)self;
+    long on = PyLong_AsLong(arg);
+    if (on == -1 && PyErr_Occurred()) return NULL;
+    if (on < -1 || on > 1) {
+        PyErr_Format(PyExc_ValueError, "contention_rule takes 1, 0 or -1, "
+                     "got %R", arg);
+        return NULL;
+    }
+    return PyBool_FromLong(pel_contention_rule((int)on));
+}
+
 static PyMethodDef threads_methods[] = {
     {"get_num_threads", get_num_threads, METH_NOARGS,
      "get_num_threads()\n--\n\nPool size, counting the calling thread."},
@@ -96,6 +109,9 @@ static PyMethodDef threads_methods[] = {
      "get_stats()\n--\n\nPer-thread counters as a list of dicts."},
     {"reset_stats", reset_stats, METH_NOARGS,
      "reset_stats()\n--\n\nZero the per-thread counters."},
+    {"contention_rule", contention_rule, METH_O,
+     "contention_rule(on)\n--\n\nFewer threads while workers are seen "
+     "preempted (1 on, 0 off, -1 ask); returns the previous setting."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -300,8 +300,13 @@ int pel_job_run(const pel_job_spec *spec) {
                                   memory_order_relaxed);
     if (pushed) pel_sleep_notify(pushed);
 
-    complete(job, run_slot(job, 0, 0));
+    uint64_t t_start = pel_now_ns();
+    int64_t caller_chunks = run_slot(job, 0, 0);
+    complete(job, caller_chunks);
+    uint64_t t_join = pel_now_ns();
     pel_latch_wait(&job->done_latch);
+    pel_contention_note(slots, caller_chunks, t_join - t_start,
+                        pel_now_ns() - t_join);
     /* relaxed (rc, fpflags): the latch's acquire made the final values
      * visible. */
     int rc = atomic_load_explicit(&job->rc, memory_order_relaxed);

@@ -141,6 +141,13 @@ int pel_env_num_threads(void);
  * PELX_NUM_THREADS). */
 int pel_available_cpus(void);
 
+/* The contention rule (on by default; PELX_CONTENTION=0 turns it off at
+ * pool start): while workers are seen preempted at joins (another process
+ * holds the cores), jobs use fewer threads for a while (contention.c).
+ * on = 1 or 0 sets it (and forgets what was seen), -1 only asks. Returns
+ * the previous setting. */
+int pel_contention_rule(int on);
+
 /* Cancel every job running now (async-signal-safe: usable from a SIGINT
  * handler). Jobs started afterwards are not affected. Such jobs return
  * PEL_ECANCELED. (It bumps an atomic epoch that each job compares, between

@@ -71,6 +71,17 @@ pel_job *pel_sleep_until_work(int worker, int (*stay)(int worker));
 void pel_sleep_notify(int count);
 /* Wake every parked worker (the pool's size or stop flag changed). */
 void pel_sleep_wake_all(void);
+/* ---- contention.c ------------------------------------------------------- */
+/* Reads PELX_CONTENTION (once, at pool start). */
+void pel_contention_init(void);
+/* Slots a job may use now (<= slots): fewer while workers were seen
+ * preempted at joins. */
+int pel_contention_cap(int slots);
+/* A parallel job of `slots` slots: its caller ran caller_chunks chunks in
+ * caller_ns, then waited wait_ns at the join. */
+void pel_contention_note(int slots, int64_t caller_chunks, uint64_t caller_ns,
+                         uint64_t wait_ns);
+
 /* A latch: one waiter (a job's caller), set once by another thread. */
 void pel_latch_reset(atomic_uint *latch);
 int pel_latch_is_set(atomic_uint *latch);

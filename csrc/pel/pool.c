@@ -35,6 +35,7 @@ static void at_fork_child(void);
 
 static void pool_once_init(void) {
     pel_sleep_init();
+    pel_contention_init();
     pthread_atfork(at_fork_prepare, at_fork_parent, at_fork_child);
 }
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;

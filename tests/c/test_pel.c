@@ -28,6 +28,12 @@ static void sleep_us(long us) {
     nanosleep(&ts, NULL);
 }
 
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 /* ---- every index exactly once, >= 1e6 tiny tasks ------------------------ */
 
 typedef struct {
@@ -294,6 +300,71 @@ static void test_poll(void) {
         rc = pel_parallel_reduce(n, 10, sizeof r, gated_sum_red, add_i64, &d, &r, &o);
         CHECK(rc == 7 && r == 77, "%d threads: reduce rc=%d r=%ld", threads, rc, (long)r);
     }
+}
+
+/* The contention rule: a join that waits far longer than the caller's
+ * chunks (a worker held up mid-chunk, as when preempted) makes the next
+ * jobs run on fewer threads; after the cooldown they use all again. */
+typedef struct late_ctx {
+    pthread_t caller;
+    atomic_long off_caller; /* chunks run by workers */
+    int slow_us;            /* a worker's chunk takes this long */
+} late_ctx;
+
+static int late_fn(void *p, int64_t b, int64_t e, int slot) {
+    late_ctx *c = p;
+    (void)b, (void)e, (void)slot;
+    if (!pthread_equal(pthread_self(), c->caller)) {
+        atomic_fetch_add(&c->off_caller, 1);
+        if (c->slow_us) sleep_us(c->slow_us);
+    }
+    return 0;
+}
+
+static void test_contention(void) {
+    pel_set_num_threads(2);
+    int was = pel_contention_rule(1);
+    late_ctx c = {pthread_self(), 0, 5000};
+    /* many short chunks: the caller takes all but the one a worker holds
+     * for 5 ms, then waits for it at the join */
+    int seen_late = 0;
+    for (int tries = 0; tries < 50 && !seen_late; tries++) {
+        atomic_store(&c.off_caller, 0);
+        CHECK(pel_parallel_for(4000, 1, late_fn, &c, NULL) == PEL_OK, "job");
+        seen_late = atomic_load(&c.off_caller) > 0;
+    }
+    CHECK(seen_late, "no worker joined in 50 jobs");
+    /* the next job runs on the caller alone (unless this thread was held
+     * up past the 20 ms cooldown itself, on a loaded machine) */
+    double t_sign = now_s();
+    c.slow_us = 0;
+    atomic_store(&c.off_caller, 0);
+    CHECK(pel_parallel_for(4000, 1, late_fn, &c, NULL) == PEL_OK, "job");
+    CHECK(atomic_load(&c.off_caller) == 0 || now_s() - t_sign > 0.02,
+          "capped job used %ld worker chunks", atomic_load(&c.off_caller));
+    /* after the cooldown (20 ms for a first sign) workers take part again */
+    sleep_us(30000);
+    int joined = 0;
+    for (int tries = 0; tries < 50 && !joined; tries++) {
+        atomic_store(&c.off_caller, 0);
+        CHECK(pel_parallel_for(40000, 1, late_fn, &c, NULL) == PEL_OK, "job");
+        joined = atomic_load(&c.off_caller) > 0;
+    }
+    CHECK(joined, "workers did not come back after the cooldown");
+    /* off: the same late join changes nothing */
+    pel_contention_rule(0);
+    c.slow_us = 5000;
+    for (int k = 0; k < 3; k++)
+        CHECK(pel_parallel_for(4000, 1, late_fn, &c, NULL) == PEL_OK, "job");
+    c.slow_us = 0;
+    joined = 0;
+    for (int tries = 0; tries < 50 && !joined; tries++) {
+        atomic_store(&c.off_caller, 0);
+        CHECK(pel_parallel_for(40000, 1, late_fn, &c, NULL) == PEL_OK, "job");
+        joined = atomic_load(&c.off_caller) > 0;
+    }
+    CHECK(joined, "rule off, yet no worker took part");
+    pel_contention_rule(was);
 }
 
 static void test_cancel(void) {
@@ -711,6 +782,7 @@ static const test_case tests[] = {
     {"nested", test_nested},
     {"cancel", test_cancel},
     {"poll", test_poll},
+    {"contention", test_contention},
     {"first_error", test_first_error},
     {"reduce_bits", test_reduce_bits},
     {"fp", test_fp},
@@ -721,14 +793,11 @@ static const test_case tests[] = {
     {"trace", test_trace},
 };
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* Tests that need workers to take part must not meet a cap left by a
+     * slow join of another test (test_contention turns the rule on). */
+    pel_contention_rule(0);
     int ran = 0;
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
         if (argc > 1 && strcmp(argv[1], tests[i].name) != 0) continue;
