@@ -18,13 +18,22 @@
  *           "wrk%" is the share of those pelx chunks run by pool workers.
  * In `empty` and `for64` pelx's calling thread may run all chunks itself
  * when it finishes before a worker arrives (work stealing); libgomp's
- * region always waits for every thread. */
+ * region always waits for every thread.
+ *
+ * A second table, cadence: the `busy` job on all threads, each call after
+ * an idle gap (0, 100 us, 1 ms, 10 ms; busy-waiting below 1 ms as a Python
+ * loop would, sleeping above), on a quiet machine and with a spinning
+ * process on every CPU but one ("busy machine"); pelx and OpenMP
+ * alternate per cell. */
 #include "pel/pel.h"
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define REPS 4000   /* timed calls per round and test */
 #define ROUNDS 5    /* alternating pelx / OpenMP rounds */
@@ -108,6 +117,78 @@ static double idle_cpu(int test, int t) {
     return cpu_ms() - c0;
 }
 
+/* Idle for gap_us as a program between calls: busy below 1 ms, asleep
+ * above. */
+static void idle_gap(int gap_us) {
+    if (gap_us >= 1000) {
+        struct timespec ts = {gap_us / 1000000, (gap_us % 1000000) * 1000L};
+        nanosleep(&ts, NULL);
+        return;
+    }
+    double t0 = now_us();
+    while (now_us() - t0 < gap_us) {}
+}
+
+/* n spinning child processes (another program holding the cores). */
+static int start_hogs(pid_t *pids, int n) {
+    int started = 0;
+    for (int i = 0; i < n; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            for (;;) sink[0]++;
+        }
+        if (pid > 0) pids[started++] = pid;
+    }
+    return started;
+}
+
+static void stop_hogs(pid_t *pids, int n) {
+    for (int i = 0; i < n; i++) {
+        kill(pids[i], SIGKILL);
+        waitpid(pids[i], NULL, 0);
+    }
+}
+
+static void cadence_table(int t, int avail) {
+    static const int gaps_us[] = {0, 100, 1000, 10000};
+    enum { NGAPS = 4 };
+    printf("\ncadence: %d x %.0f us job on %d threads after an idle gap, "
+           "median / p99 us\n", t, BUSY_US, t);
+    printf("%-7s %6s | %-17s %-17s %6s\n", "machine", "gap", "pelx", "omp",
+           "p/o");
+    double *v = malloc(sizeof(double) * 400);
+    for (int busy_machine = 0; busy_machine <= 1; busy_machine++) {
+        pid_t hogs[256];
+        int nh = busy_machine ? start_hogs(hogs, avail - 1 < 256 ? avail - 1 : 256) : 0;
+        if (busy_machine && nh == 0) {
+            printf("(no busy-machine rows: one CPU)\n");
+            break;
+        }
+        sleep_ms(50);
+        for (int g = 0; g < NGAPS; g++) {
+            int reps = gaps_us[g] >= 10000 ? 100 : 400;
+            summary s2[2];
+            for (int k = 0; k < 2; k++) {
+                int test = k == 0 ? PEL_BUSY : OMP_BUSY;
+                sleep_ms(20); /* the other runtime's threads park */
+                for (int w = 0; w < 20; w++) run_one(test, t);
+                for (int r = 0; r < reps; r++) {
+                    idle_gap(gaps_us[g]);
+                    double t0 = now_us();
+                    run_one(test, t);
+                    v[r] = now_us() - t0;
+                }
+                s2[k] = summarize(v, reps);
+            }
+            printf("%-7s %6d | %7.1f / %7.1f %7.1f / %7.1f %6.2f\n",
+                   busy_machine ? "busy" : "quiet", gaps_us[g], s2[0].med,
+                   s2[0].p99, s2[1].med, s2[1].p99, s2[0].med / s2[1].med);
+        }
+        stop_hogs(hogs, nh);
+    }
+    free(v);
+}
+
 int main(void) {
     int avail = pel_available_cpus();
     int counts[64], nc = 0;
@@ -128,7 +209,7 @@ int main(void) {
     printf("fork-join overhead, microseconds per call (median / p99), %d timed calls each\n",
            REPS * ROUNDS);
     printf("available CPUs %d; pelx spin budget PELX_SPIN_US=%s; OMP_WAIT_POLICY=%s GOMP_SPINCOUNT=%s\n\n",
-           avail, getenv("PELX_SPIN_US") ? getenv("PELX_SPIN_US") : "(default 50)",
+           avail, getenv("PELX_SPIN_US") ? getenv("PELX_SPIN_US") : "(default: cadence rule)",
            getenv("OMP_WAIT_POLICY") ? getenv("OMP_WAIT_POLICY") : "(unset)",
            getenv("GOMP_SPINCOUNT") ? getenv("GOMP_SPINCOUNT") : "(unset)");
     printf("%3s | %-19s %-19s %6s | %-19s %-19s %6s | %-15s %-15s %6s | %8s %8s\n", "thr",
@@ -182,6 +263,7 @@ int main(void) {
                pel_all > 0 ? 100.0 * pel_workers / pel_all : 0.0, ip, io);
     }
     for (int k = 0; k < NTESTS; k++) free(samples[k]);
+    if (maxt > 1) cadence_table(maxt, avail);
     pel_shutdown();
     return 0;
 }
