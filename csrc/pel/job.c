@@ -298,9 +298,9 @@ int pel_job_run(const pel_job_spec *spec) {
          * still holds its own reference). */
         atomic_fetch_sub_explicit(&job->refs, slots - 1 - pushed,
                                   memory_order_relaxed);
-    if (pushed) pel_sleep_notify(pushed);
-
     uint64_t t_start = pel_now_ns();
+    if (pushed) pel_sleep_notify(pushed, t_start);
+
     int64_t caller_chunks = run_slot(job, 0, 0);
     complete(job, caller_chunks);
     uint64_t t_join = pel_now_ns();

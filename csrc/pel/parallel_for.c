@@ -12,9 +12,9 @@ int pel_job_slots(const pel_opts *opts) {
 int pel_job_submit(pel_job_spec *spec) {
     if (spec->nchunks == 1 || spec->slots <= 1 || pel_tls_depth > 0)
         return pel_job_run_inline(spec);
-    /* Only ever lowered: callers sized per-slot state for spec->slots. */
+    /* Only ever lowered: callers sized per-slot state for spec->slots
+     * (pel_job_run runs a 1-slot job inline). */
     spec->slots = pel_contention_cap(spec->slots);
-    if (spec->slots <= 1) return pel_job_run_inline(spec);
     pel_pool_ensure();
     /* Never more slots than threads that can show up. */
     int workers = pel_pool_workers();

@@ -67,8 +67,9 @@ void pel_sleep_after_fork_child(void);
  * stay(worker) holds and the queue looks empty. Returns a popped job, or
  * NULL after a wake-up (the caller re-checks its state and calls again). */
 pel_job *pel_sleep_until_work(int worker, int (*stay)(int worker));
-/* Tickets for up to `count` workers were queued: wake that many sleepers. */
-void pel_sleep_notify(int count);
+/* Tickets for up to `count` workers were queued at time now_ns (the
+ * submitter's clock reading, pel_now_ns): wake that many sleepers. */
+void pel_sleep_notify(int count, uint64_t now_ns);
 /* Wake every parked worker (the pool's size or stop flag changed). */
 void pel_sleep_wake_all(void);
 /* ---- contention.c ------------------------------------------------------- */

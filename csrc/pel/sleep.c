@@ -66,8 +66,7 @@ static uint64_t spin_polls(void) {
 /* Called for every job handed to the pool: updates the smoothed gap
  * (weight 1/4 for the newest gap, so a change of cadence is followed
  * within a few calls). */
-static void note_submit(void) {
-    uint64_t now = pel_now_ns();
+static void note_submit(uint64_t now) {
     uint64_t prev = atomic_exchange_explicit(&last_submit_ns, now,
                                              memory_order_relaxed);
     if (!prev || now < prev) return;
@@ -177,8 +176,8 @@ pel_job *pel_sleep_until_work(int worker, int (*stay)(int worker)) {
     return NULL;
 }
 
-void pel_sleep_notify(int count) {
-    note_submit();
+void pel_sleep_notify(int count, uint64_t now_ns) {
+    note_submit(now_ns);
     /* seq_cst fence: orders our ticket push before the sleepers load, the
      * mirror of a parking worker's sleepers increment before its queue
      * check; one of the two sides sees the other (Dekker). */

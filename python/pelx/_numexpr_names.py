@@ -42,14 +42,14 @@ def _env_count(name):
 def _apply_environment():
     """Sizes the pool from numexpr's variables unless PELX_NUM_THREADS is
     set (the C layer reads that one itself). Returns MAX_THREADS."""
-    cap = _core.MAX_POOL_THREADS
     if _core.env_num_threads() != 0:  # PELX_NUM_THREADS set (or invalid)
-        return cap
-    cap = _env_count("NUMEXPR_MAX_THREADS") or cap
+        return _core.MAX_POOL_THREADS
+    max_env = _env_count("NUMEXPR_MAX_THREADS")
     n = _env_count("NUMEXPR_NUM_THREADS") or _env_count("OMP_NUM_THREADS")
-    if n is None:
-        n = _core.default_num_threads()
-    n = min(n, cap)
+    if n is None and max_env is None:
+        return _core.MAX_POOL_THREADS  # the pool's own default stands
+    cap = max_env or _core.MAX_POOL_THREADS
+    n = min(n or _core.default_num_threads(), cap)
     if n != _core.get_num_threads():
         _core.set_num_threads(n)
     return cap

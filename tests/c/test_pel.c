@@ -321,19 +321,23 @@ static int late_fn(void *p, int64_t b, int64_t e, int slot) {
     return 0;
 }
 
+/* Runs jobs of n chunks until a worker runs one of them (50 tries). */
+static int a_worker_joins(late_ctx *c, int64_t n) {
+    for (int tries = 0; tries < 50; tries++) {
+        atomic_store(&c->off_caller, 0);
+        CHECK(pel_parallel_for(n, 1, late_fn, c, NULL) == PEL_OK, "job");
+        if (atomic_load(&c->off_caller) > 0) return 1;
+    }
+    return 0;
+}
+
 static void test_contention(void) {
     pel_set_num_threads(2);
     int was = pel_contention_rule(1);
     late_ctx c = {pthread_self(), 0, 5000};
     /* many short chunks: the caller takes all but the one a worker holds
      * for 5 ms, then waits for it at the join */
-    int seen_late = 0;
-    for (int tries = 0; tries < 50 && !seen_late; tries++) {
-        atomic_store(&c.off_caller, 0);
-        CHECK(pel_parallel_for(4000, 1, late_fn, &c, NULL) == PEL_OK, "job");
-        seen_late = atomic_load(&c.off_caller) > 0;
-    }
-    CHECK(seen_late, "no worker joined in 50 jobs");
+    CHECK(a_worker_joins(&c, 4000), "no worker joined in 50 jobs");
     /* the next job runs on the caller alone (unless this thread was held
      * up past the 20 ms cooldown itself, on a loaded machine) */
     double t_sign = now_s();
@@ -344,26 +348,15 @@ static void test_contention(void) {
           "capped job used %ld worker chunks", atomic_load(&c.off_caller));
     /* after the cooldown (20 ms for a first sign) workers take part again */
     sleep_us(30000);
-    int joined = 0;
-    for (int tries = 0; tries < 50 && !joined; tries++) {
-        atomic_store(&c.off_caller, 0);
-        CHECK(pel_parallel_for(40000, 1, late_fn, &c, NULL) == PEL_OK, "job");
-        joined = atomic_load(&c.off_caller) > 0;
-    }
-    CHECK(joined, "workers did not come back after the cooldown");
+    CHECK(a_worker_joins(&c, 40000),
+          "workers did not come back after the cooldown");
     /* off: the same late join changes nothing */
     pel_contention_rule(0);
     c.slow_us = 5000;
     for (int k = 0; k < 3; k++)
         CHECK(pel_parallel_for(4000, 1, late_fn, &c, NULL) == PEL_OK, "job");
     c.slow_us = 0;
-    joined = 0;
-    for (int tries = 0; tries < 50 && !joined; tries++) {
-        atomic_store(&c.off_caller, 0);
-        CHECK(pel_parallel_for(40000, 1, late_fn, &c, NULL) == PEL_OK, "job");
-        joined = atomic_load(&c.off_caller) > 0;
-    }
-    CHECK(joined, "rule off, yet no worker took part");
+    CHECK(a_worker_joins(&c, 40000), "rule off, yet no worker took part");
     pel_contention_rule(was);
 }
 
