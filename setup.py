@@ -6,9 +6,11 @@ are built by ``csrc/Makefile``.
 """
 import glob
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 LAYERS = ("pel", "kernels", "vm", "module")
 
@@ -18,6 +20,11 @@ def sources():
     for layer in LAYERS:
         files += sorted(glob.glob(os.path.join("csrc", layer, "*.c")))
     return files
+
+
+def headers():
+    """Every header under csrc/: a changed header rebuilds the extension."""
+    return sorted(glob.glob(os.path.join("csrc", "*", "*.h")))
 
 
 def compile_args():
@@ -46,11 +53,47 @@ def link_args():
     return ["-pthread"] + (extra.split() if extra else [])
 
 
+class ParallelBuildExt(build_ext):
+    """build_ext that compiles the extension's files in parallel.
+
+    The exact kernel families are compiled once per SIMD level
+    (csrc/kernels/simd_level.h), which makes a serial build slow; each file
+    is independent, so they are compiled by as many threads as there are
+    CPUs (PELX_BUILD_JOBS overrides). Linking stays serial.
+    """
+
+    def build_extensions(self):
+        jobs = int(os.environ.get("PELX_BUILD_JOBS") or os.cpu_count() or 1)
+        compiler = self.compiler
+        serial_compile = compiler.compile
+
+        def compile(sources, output_dir=None, macros=None, include_dirs=None,
+                    debug=0, extra_preargs=None, extra_postargs=None,
+                    depends=None):
+            if jobs <= 1 or len(sources) <= 1:
+                return serial_compile(sources, output_dir, macros,
+                                      include_dirs, debug, extra_preargs,
+                                      extra_postargs, depends)
+
+            def one(src):
+                return serial_compile([src], output_dir, macros, include_dirs,
+                                      debug, extra_preargs, extra_postargs,
+                                      depends)
+
+            with ThreadPoolExecutor(jobs) as pool:
+                return [obj for objs in pool.map(one, sources) for obj in objs]
+
+        compiler.compile = compile
+        super().build_extensions()
+
+
 setup(
+    cmdclass={"build_ext": ParallelBuildExt},
     ext_modules=[
         Extension(
             "pelx._core",
             sources=sources(),
+            depends=headers(),
             include_dirs=[np.get_include(), "csrc"],
             extra_compile_args=compile_args(),
             extra_link_args=link_args(),

@@ -9,8 +9,10 @@ import ctypes
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -32,8 +34,9 @@ KERR_NEGATIVE_INT_POWER = 1
 
 
 def _sources():
+    # every kernel file but the reduction plan (it drives the thread pool)
     return sorted(os.path.join(KDIR, f) for f in os.listdir(KDIR)
-                  if f.endswith(".c") and not f.startswith("reduce_")) + [HOOKS]
+                  if f.endswith(".c") and f != "reduce_plan.c") + [HOOKS]
 
 
 def _check_dtype_order():
@@ -59,9 +62,23 @@ def build(out_dir=None):
     newest = max(os.path.getmtime(p) for p in srcs + headers)
     if not os.path.exists(lib) or os.path.getmtime(lib) < newest:
         tmp = lib + ".tmp%d" % os.getpid()
-        subprocess.run(["gcc", *CFLAGS, "-I", CSRC, *srcs, "-o", tmp,
-                        "-lmvec", "-lm"], check=True)
+        objdir = tmp + ".o"
+        os.makedirs(objdir, exist_ok=True)
+
+        def compile_one(src):
+            obj = os.path.join(objdir, os.path.basename(src) + ".o")
+            subprocess.run(["gcc", *CFLAGS, "-c", "-I", CSRC,
+                            src, "-o", obj], check=True)
+            return obj
+
+        # each kernel family is built once per SIMD level: compile the files
+        # in parallel, as setup.py does
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            objs = list(pool.map(compile_one, srcs))
+        subprocess.run(["gcc", "-shared", *objs, "-o", tmp, "-lmvec", "-lm"],
+                       check=True)
         os.replace(tmp, lib)
+        shutil.rmtree(objdir, ignore_errors=True)
     return lib
 
 
@@ -161,7 +178,6 @@ def load(env_simd=None):
         return Kernels(path)
     copy = path.replace(".so", "_%s.so" % env_simd)
     if not os.path.exists(copy) or os.path.getmtime(copy) < os.path.getmtime(path):
-        import shutil
         shutil.copyfile(path, copy + ".tmp")
         os.replace(copy + ".tmp", copy)
     old = os.environ.get("PELX_KERNELS_SIMD")

@@ -20,6 +20,7 @@
 #include "kernels/dtypes.h"
 #include "kernels/float_to_int.h"
 #include "kernels/loop_gen.h"
+#include "kernels/simd_level.h"
 
 /* pel_ct_<name>: the C type of each dtype, from the main list. */
 #define PEL_CT_TYPEDEF(E, n, T, A) typedef T pel_ct_##n;
@@ -87,14 +88,6 @@ PEL_COMPLEX_TYPES(PEL_SRC_PAIR_C)
 #define PEL_CELLS(E2, n2, T2, A2)                                          \
     PEL_CAST_SOURCES_ARGS(PEL_CAST_CELL, -, E2, n2, T2, A2)
 
-static const pel_loop_fn cast_table[PEL_NDTYPES][PEL_NDTYPES] = {
+const pel_loop_fn PEL_SIMD_NAME(pel_cast_loops)[PEL_NDTYPES][PEL_NDTYPES] = {
     PEL_ALL_TYPES(PEL_CELLS)
 };
-
-pel_loop_fn pel_cast_kernel(pel_dtype from, pel_dtype to)
-{
-    if ((unsigned)from >= (unsigned)PEL_NDTYPES ||
-        (unsigned)to >= (unsigned)PEL_NDTYPES)
-        return NULL;
-    return cast_table[from][to];
-}

@@ -61,9 +61,9 @@ typedef struct pel_loop_entry {
     int out; /* pel_dtype */
 } pel_loop_entry;
 
-/* Tables defined by the loop files, merged by table.c (a cell is set in at
- * most one of them). */
-extern const pel_loop_entry pel_exact_loops[PEL_NOPS][PEL_NDTYPES];
+/* The transcendental table (transcendental.c); table.c merges it with the
+ * exact table of the level in use (simd_level.h). A cell is set in at most
+ * one of them. */
 extern const pel_loop_entry pel_math_loops[PEL_NOPS][PEL_NDTYPES];
 
 /* Sets the calling thread's kernel error (see pel_kernel_error_take). */

@@ -105,9 +105,20 @@ int pel_kernel_error_take(void);
 
 /* Which vector math the transcendental loops use, chosen once at load from
  * the CPU ("libmvec-avx512", "libmvec-avx2" or "scalar-libm"); for
- * show_config. The environment variable PELX_KERNELS_SIMD=scalar|avx2|avx512
- * read at load can lower the choice (used by tests). */
+ * show_config. */
 const char *pel_kernels_features(void);
+
+/* Every exact kernel family (elementwise loops, casts, reductions) is built
+ * for several instruction-set levels ("baseline", "avx2", "avx512"; see
+ * kernels/simd_level.h) and one is chosen per family at load, from the CPU;
+ * the environment variable PELX_KERNELS_SIMD=scalar|baseline|avx2|avx512
+ * read at load lowers the choice. pel_kernels_family(i) names family i
+ * ("elementwise", "casts", "reductions") and pel_kernels_level(i) the level
+ * it runs; both NULL past the last family. pel_kernels_cpu_level(): the
+ * highest level this CPU supports. */
+const char *pel_kernels_family(int family);
+const char *pel_kernels_level(int family);
+const char *pel_kernels_cpu_level(void);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /*
  * loops.c — the exact (correctly rounded or integer) loops: one table of
  * (operation x dtype), generated from per-kind op lists crossed with the
- * dtype lists of dtypes.h. Transcendental loops live in transcendental.c.
+ * dtype lists of dtypes.h. Float rounding (floor, ceil, trunc, rint) lives
+ * in rounding.c, transcendental loops in transcendental.c.
  *
  * An op list entry is X(op, nin, KIND, ...type args...), KIND being the
  * output: SAME (the loop dtype), BOOL, REAL (component type of a complex),
@@ -16,6 +17,7 @@
 #include "kernels/scalar_complex.h"
 #include "kernels/scalar_float.h"
 #include "kernels/scalar_int.h"
+#include "kernels/simd_level.h"
 
 /* The ops NumPy has loops for, per kind of dtype (numpy 2.4, checked with
  * np.<op>.types). */
@@ -67,8 +69,6 @@
     X(true_divide, 2, SAME, __VA_ARGS__)                                   \
     X(floor_divide, 2, SAME, __VA_ARGS__) X(remainder, 2, SAME, __VA_ARGS__) \
     X(sqrt, 1, SAME, __VA_ARGS__)                                          \
-    X(floor, 1, SAME, __VA_ARGS__) X(ceil, 1, SAME, __VA_ARGS__)           \
-    X(trunc, 1, SAME, __VA_ARGS__) X(rint, 1, SAME, __VA_ARGS__)           \
     X(copysign, 2, SAME, __VA_ARGS__)                                      \
     X(real, 1, SAME, __VA_ARGS__) X(imag, 1, SAME, __VA_ARGS__)            \
     X(complex, 2, CPLX, __VA_ARGS__)
@@ -170,20 +170,16 @@ PEL_BOOL_TYPE(PEL_DEF_BOOL)
 PEL_INT_TYPES(PEL_DEF_INT)
 PEL_FLOAT_TYPES(PEL_DEF_FLOAT)
 /* Complex multiply, square and absolute call fma() to round like NumPy's
- * SIMD loops; a clone of each complex loop built for FMA hardware makes that
- * one instruction (and lets gcc vectorize with AVX) instead of a libm call.
- * Only explicit fma() calls fuse: -ffp-contract=off still holds. */
-#undef PEL_LOOP_ATTR
-#define PEL_LOOP_ATTR __attribute__((target_clones("fma", "default")))
+ * SIMD loops: one instruction at the avx2 and avx512 levels (only explicit
+ * fma() calls fuse: -ffp-contract=off still holds), a libm call at the
+ * baseline. */
 PEL_COMPLEX_TYPES(PEL_DEF_COMPLEX)
-#undef PEL_LOOP_ATTR
-#define PEL_LOOP_ATTR
 
 #define PEL_REG_BOOL(E, n, T, A) PEL_BOOL_OPS(PEL_REGISTER, E, n, T, A)
 #define PEL_REG_INT(E, n, T, A) PEL_INT_OPS(PEL_REGISTER, E, n, T, A)
 #define PEL_REG_FLOAT(E, n, T, A) PEL_FLOAT_OPS(PEL_REGISTER, E, n, T, A)
 #define PEL_REG_COMPLEX(E, n, T, A) PEL_COMPLEX_OPS(PEL_REGISTER, E, n, T, A)
-const pel_loop_entry pel_exact_loops[PEL_NOPS][PEL_NDTYPES] = {
+const pel_loop_entry PEL_SIMD_NAME(pel_exact_loops)[PEL_NOPS][PEL_NDTYPES] = {
     PEL_BOOL_TYPE(PEL_REG_BOOL)
     PEL_INT_TYPES(PEL_REG_INT)
     PEL_FLOAT_TYPES(PEL_REG_FLOAT)
@@ -213,15 +209,10 @@ const pel_loop_entry pel_exact_loops[PEL_NOPS][PEL_NDTYPES] = {
     PEL_LOOP2(loop_##op##_Qq, uint64_t, int64_t, pel_bool, pel_##op##_Qq)
 PEL_MIXED_CMPS(PEL_MIXED_DEF)
 
-pel_loop_fn pel_kernel_int64_uint64(pel_op op, int uint64_first)
-{
-    switch (op) {
-#define PEL_MIXED_CASE(name, expr)                                         \
-    case PEL_OP_##name:                                                    \
-        return uint64_first ? loop_##name##_Qq : loop_##name##_qQ;
-        PEL_MIXED_CMPS(PEL_MIXED_CASE)
-#undef PEL_MIXED_CASE
-    default:
-        return NULL;
-    }
-}
+/* [op][uint64_first] */
+const pel_loop_fn PEL_SIMD_NAME(pel_mixed_loops)[PEL_NOPS][2] = {
+#define PEL_MIXED_CELL(name, expr)                                         \
+    [PEL_OP_##name] = {loop_##name##_qQ, loop_##name##_Qq},
+    PEL_MIXED_CMPS(PEL_MIXED_CELL)
+#undef PEL_MIXED_CELL
+};

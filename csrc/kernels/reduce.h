@@ -96,6 +96,9 @@ typedef struct pel_red_kernel {
     int in_size;             /* bytes of one input element */
     int out_size;            /* bytes of one output element */
     int aux_size;            /* bytes of one aux element */
+    int stop;                /* any: 1, all: 0: the partial byte that decides
+                                the result (later chunks are skipped once a
+                                chunk holds it); -1 for other ops */
     size_t partial_size;
     pel_red_range_fn range;
     pel_red_cols_fn cols;
@@ -140,6 +143,9 @@ typedef struct pel_red_job {
     int depth;       /* cols: scratch levels for the pairwise row tree */
     int64_t ntasks, grain; /* for pel_parallel_for */
     char *partials;  /* NULL when nch == 1 (tasks store outputs directly) */
+    /* Whole-array any/all (M == 1, nch > 1): set once a chunk's partial is
+     * k->stop, so that chunks not started yet take it without reading. */
+    _Atomic int decided;
 } pel_red_job;
 
 /* A job whose input values the caller produces itself, one task at a time
@@ -158,7 +164,7 @@ void pel_red_job_span(const pel_red_job *j, int64_t t, int64_t *m,
                       int64_t *begin, int64_t *end);
 /* Runs task t over its values, (end - begin) contiguous elements of the
  * kernel's input type. */
-void pel_red_job_task_values(const pel_red_job *j, int64_t t,
+void pel_red_job_task_values(pel_red_job *j, int64_t t,
                              const char *values);
 
 /* Plan the job. M >= 1 and K >= 1 are required (empty reductions are the

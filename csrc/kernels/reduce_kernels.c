@@ -15,6 +15,7 @@
  */
 #include "kernels/reduce.h"
 #include "kernels/reduce_types.h"
+#include "kernels/simd_level.h"
 
 #include <string.h>
 
@@ -28,11 +29,18 @@ static inline const char *red_at(const char *base, const pel_red_view *v,
     return base + (k / K0) * v->red_strides[0] + (k % K0) * v->red_strides[1];
 }
 
+/* any/all look at blocks of STOP_BLOCK elements between checks of whether
+ * the answer is known: 1024 bools are 16 AVX-512 vectors, enough to keep
+ * the vectorized loop's speed, and little read past the deciding element. */
+#define STOP_BLOCK 1024
+
 /* ---- FOLD ---------------------------------------------------------------
  * NAME: function prefix; IS, AS, XS: input, accumulator, aux suffixes;
  * INIT: identity; MAP(IS, AS, x, m): value folded for input x (m: aux);
- * OP: the fold (a macro of two accumulators); HAS_AUX: 0 or 1. */
-#define FOLD_DEF(NAME, IS, AS, XS, INIT, MAP, OP, HAS_AUX)                  \
+ * OP: the fold (a macro of two accumulators); HAS_AUX: 0 or 1;
+ * STOP: the absorbing accumulator value (any: 1, all: 0) after which the
+ * fold stops early, or -1. */
+#define FOLD_DEF(NAME, IS, AS, XS, INIT, MAP, OP, HAS_AUX, STOP)            \
     static T_##AS NAME##_seg(const char *p, int64_t n, int64_t s,           \
                              T_##XS m) {                                    \
         if (EXACT_##AS) {                                                   \
@@ -41,6 +49,15 @@ static inline const char *red_at(const char *base, const pel_red_view *v,
             T_##AS r = INIT;                                                \
             if (s == (int64_t)sizeof(T_##IS)) {                             \
                 const T_##IS *x = (const T_##IS *)p;                        \
+                if (STOP >= 0) {                                            \
+                    for (int64_t b0 = 0; b0 < n; b0 += STOP_BLOCK) {        \
+                        int64_t b1 = n - b0 < STOP_BLOCK ? n : b0 + STOP_BLOCK; \
+                        for (int64_t i = b0; i < b1; i++)                   \
+                            r = OP(r, MAP(IS, AS, x[i], m));                \
+                        if (r == (T_##AS)STOP) break;                       \
+                    }                                                       \
+                    return r;                                               \
+                }                                                           \
                 for (int64_t i = 0; i < n; i++)                             \
                     r = OP(r, MAP(IS, AS, x[i], m));                        \
             } else {                                                        \
@@ -276,44 +293,95 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
 #define LANES_c64 0
 #define LANES_c128 0
 
-/* VMAX(c, a) = c > a ? c : a, VMIN(c, a) = c < a ? c : a per lane: exactly
+/* Explicit vectors for float min/max are PEL_VBYTES wide: the level's
+ * register width (simd_level.h), 16 bytes at the baseline.
+ * VMAX(c, a) = c > a ? c : a, VMIN(c, a) = c < a ? c : a per lane: exactly
  * the x86 maxpd/minpd (maxps/minps) semantics (the second operand when
- * either is NaN), so one instruction; a compare and blend elsewhere. */
-#if defined(__SSE2__)
+ * either is NaN), so one instruction; a compare and blend elsewhere.
+ * VNAN2(x, y): lanes set where x or y is NaN (one unordered compare covers
+ * two vectors), of type NACC, which | accumulates; NACC_ANY(m): any lane
+ * set. VANY(m): any lane of the vector compare mask m is set. */
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define PEL_VBYTES 64
+#define VMAX_f64(c, a) ((vec_f64)_mm512_max_pd((__m512d)(c), (__m512d)(a)))
+#define VMIN_f64(c, a) ((vec_f64)_mm512_min_pd((__m512d)(c), (__m512d)(a)))
+#define VMAX_f32(c, a) ((vec_f32)_mm512_max_ps((__m512)(c), (__m512)(a)))
+#define VMIN_f32(c, a) ((vec_f32)_mm512_min_ps((__m512)(c), (__m512)(a)))
+/* AVX-512 compares give mask registers */
+#define NACC_f64 unsigned
+#define NACC_f32 unsigned
+#define NACC_ANY_f64(m) ((m) != 0)
+#define NACC_ANY_f32(m) ((m) != 0)
+#define VNAN2_f64(x, y)                                                     \
+    ((unsigned)_mm512_cmp_pd_mask((__m512d)(x), (__m512d)(y), _CMP_UNORD_Q))
+#define VNAN2_f32(x, y)                                                     \
+    ((unsigned)_mm512_cmp_ps_mask((__m512)(x), (__m512)(y), _CMP_UNORD_Q))
+#define VANY_f64(m) (_mm512_test_epi64_mask((__m512i)(m), (__m512i)(m)) != 0)
+#define VANY_f32(m) (_mm512_test_epi32_mask((__m512i)(m), (__m512i)(m)) != 0)
+#elif defined(__AVX2__)
+#include <immintrin.h>
+#define PEL_VBYTES 32
+#define VMAX_f64(c, a) ((vec_f64)_mm256_max_pd((__m256d)(c), (__m256d)(a)))
+#define VMIN_f64(c, a) ((vec_f64)_mm256_min_pd((__m256d)(c), (__m256d)(a)))
+#define VMAX_f32(c, a) ((vec_f32)_mm256_max_ps((__m256)(c), (__m256)(a)))
+#define VMIN_f32(c, a) ((vec_f32)_mm256_min_ps((__m256)(c), (__m256)(a)))
+#define NACC_f64 ivec_f64
+#define NACC_f32 ivec_f32
+#define NACC_ANY_f64(m) VANY_f64(m)
+#define NACC_ANY_f32(m) VANY_f32(m)
+#define VNAN2_f64(x, y)                                                     \
+    ((ivec_f64)_mm256_cmp_pd((__m256d)(x), (__m256d)(y), _CMP_UNORD_Q))
+#define VNAN2_f32(x, y)                                                     \
+    ((ivec_f32)_mm256_cmp_ps((__m256)(x), (__m256)(y), _CMP_UNORD_Q))
+#define VANY_f64(m) (_mm256_movemask_pd((__m256d)(m)) != 0)
+#define VANY_f32(m) (_mm256_movemask_ps((__m256)(m)) != 0)
+#elif defined(__SSE2__)
 #include <emmintrin.h>
+#define PEL_VBYTES 16
 #define VMAX_f64(c, a) ((vec_f64)_mm_max_pd((__m128d)(c), (__m128d)(a)))
 #define VMIN_f64(c, a) ((vec_f64)_mm_min_pd((__m128d)(c), (__m128d)(a)))
 #define VMAX_f32(c, a) ((vec_f32)_mm_max_ps((__m128)(c), (__m128)(a)))
 #define VMIN_f32(c, a) ((vec_f32)_mm_min_ps((__m128)(c), (__m128)(a)))
-/* all-ones (a NaN) where c or seen is NaN: sticky in one instruction */
-#define VNANSEEN_f64(c, seen) ((vec_f64)_mm_cmpunord_pd((__m128d)(c), (__m128d)(seen)))
-#define VNANSEEN_f32(c, seen) ((vec_f32)_mm_cmpunord_ps((__m128)(c), (__m128)(seen)))
-/* any lane of a compare mask set */
+#define NACC_f64 ivec_f64
+#define NACC_f32 ivec_f32
+#define NACC_ANY_f64(m) VANY_f64(m)
+#define NACC_ANY_f32(m) VANY_f32(m)
+#define VNAN2_f64(x, y) ((ivec_f64)_mm_cmpunord_pd((__m128d)(x), (__m128d)(y)))
+#define VNAN2_f32(x, y) ((ivec_f32)_mm_cmpunord_ps((__m128)(x), (__m128)(y)))
 #define VANY_f64(m) (_mm_movemask_pd((__m128d)(m)) != 0)
 #define VANY_f32(m) (_mm_movemask_ps((__m128)(m)) != 0)
 #else
+#define PEL_VBYTES 16
 #define VANY_f64(m) (((m)[0] | (m)[1]) != 0)
 #define VANY_f32(m) (((m)[0] | (m)[1] | (m)[2] | (m)[3]) != 0)
-#define VNANSEEN_f64(c, seen) vblend_f64((c) != (c), c, seen)
-#define VNANSEEN_f32(c, seen) vblend_f32((c) != (c), c, seen)
+#define NACC_f64 ivec_f64
+#define NACC_f32 ivec_f32
+#define NACC_ANY_f64(m) VANY_f64(m)
+#define NACC_ANY_f32(m) VANY_f32(m)
+#define VNAN2_f64(x, y) (((x) != (x)) | ((y) != (y)))
+#define VNAN2_f32(x, y) (((x) != (x)) | ((y) != (y)))
 #define VMAX_f64(c, a) vblend_f64((c) > (a), c, a)
 #define VMIN_f64(c, a) vblend_f64((c) < (a), c, a)
 #define VMAX_f32(c, a) vblend_f32((c) > (a), c, a)
 #define VMIN_f32(c, a) vblend_f32((c) < (a), c, a)
 #endif
 
-/* Explicit 16-byte vectors (GCC vector extensions; compiled to whatever the
- * target has, SSE2 at least) for float min/max: the compare-and-blend loop
- * with NaNs tracked on the side does not auto-vectorize.
+/* Explicit vectors (GCC vector extensions, PEL_VBYTES wide) for float
+ * min/max: the compare-and-blend loop with NaNs tracked on the side does not
+ * auto-vectorize.
  * MODE: 0 max, 1 min (NaN propagates: returns NaN if any), 2 nanmax,
  * 3 nanmin (NaN lanes replaced). Sets *r to the result of x[0..n), n >= W. */
 #define VEC_MINMAX_DEF(S, IT, W)                                            \
-    typedef T_##S vec_##S __attribute__((vector_size(16), aligned(4)));     \
-    typedef IT ivec_##S __attribute__((vector_size(16)));                   \
+    typedef T_##S vec_##S __attribute__((vector_size(PEL_VBYTES)));         \
+    typedef IT ivec_##S __attribute__((vector_size(PEL_VBYTES)));           \
+    /* an element-aligned view for loads: one unaligned load instruction   \
+     * (a memcpy into a vector went through the stack at 32/64 bytes) */   \
+    typedef T_##S uvec_##S __attribute__((vector_size(PEL_VBYTES),          \
+                                          aligned(sizeof(T_##S)),           \
+                                          may_alias));                      \
     static inline vec_##S vload_##S(const T_##S *x) {                       \
-        vec_##S v;                                                          \
-        memcpy(&v, x, sizeof v);                                            \
-        return v;                                                           \
+        return *(const uvec_##S *)x;                                        \
     }                                                                       \
     static inline vec_##S vblend_##S(ivec_##S m, vec_##S a, vec_##S b) {    \
         return (vec_##S)((m & (ivec_##S)a) | (~m & (ivec_##S)b));           \
@@ -321,26 +389,33 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
     static inline __attribute__((always_inline)) int64_t                    \
     vec_minmax_##S(const T_##S *x, int64_t n, int mode,                     \
                                   T_##S *r) {                               \
-        /* 4 accumulators: the compare+blend chain has ~5 cycles latency */ \
+        /* 4 accumulators: each max or compare+blend chain has ~4-5     \
+         * cycles latency */                                               \
         vec_##S a[4];                                                       \
         a[0] = a[1] = a[2] = a[3] = vload_##S(x);                           \
-        vec_##S nanv = a[0]; /* lane is NaN iff a NaN was seen */          \
+        /* min/max: whether a NaN was seen, one compare per 2 vectors */   \
+        NACC_##S nan_seen = VNAN2_##S(a[0], a[0]);                          \
         int64_t i = W;                                                      \
-        for (; i + 4 * W <= n; i += 4 * W)                                  \
+        for (; i + 4 * W <= n; i += 4 * W) {                                \
+            vec_##S c[4];                                                   \
+            /* unrolled, so that a[] and c[] stay in registers */          \
+            _Pragma("GCC unroll 4")                                         \
             for (int u = 0; u < 4; u++) {                                   \
-                vec_##S c = vload_##S(x + i + u * W);                       \
+                c[u] = vload_##S(x + i + u * W);                            \
                 ivec_##S t;                                                 \
                 if (mode == 0) {                                            \
-                    a[u] = VMAX_##S(c, a[u]);                               \
+                    a[u] = VMAX_##S(c[u], a[u]);                            \
                 } else if (mode == 1) {                                     \
-                    a[u] = VMIN_##S(c, a[u]);                               \
+                    a[u] = VMIN_##S(c[u], a[u]);                            \
                 } else {                                                    \
-                    t = mode == 2 ? (c > a[u]) | (a[u] != a[u])             \
-                                  : (c < a[u]) | (a[u] != a[u]);            \
-                    a[u] = vblend_##S(t, c, a[u]);                          \
+                    t = mode == 2 ? (c[u] > a[u]) | (a[u] != a[u])          \
+                                  : (c[u] < a[u]) | (a[u] != a[u]);         \
+                    a[u] = vblend_##S(t, c[u], a[u]);                       \
                 }                                                           \
-                if (mode < 2) nanv = VNANSEEN_##S(c, nanv);                 \
             }                                                               \
+            if (mode < 2)                                                   \
+                nan_seen |= VNAN2_##S(c[0], c[1]) | VNAN2_##S(c[2], c[3]);  \
+        }                                                                   \
         T_##S best = a[0][0];                                               \
         for (int j = 0; j < W; j++) {                                       \
             for (int u = 0; u < 4; u++) {                                   \
@@ -351,8 +426,8 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
                                      : (LT_##S(c, best) || NAN_##S(best));  \
                 if (take && !(mode < 2 && NAN_##S(best))) best = c;         \
             }                                                               \
-            if (mode < 2 && nanv[j] != nanv[j]) best = (T_##S)NAN;          \
         }                                                                   \
+        if (mode < 2 && NACC_ANY_##S(nan_seen)) best = (T_##S)NAN;              \
         *r = best;                                                          \
         return i;                                                           \
     }                                                                       \
@@ -366,6 +441,7 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
         if (isnan_) {                                                       \
             for (; i + 4 * W <= n; i += 4 * W) {                            \
                 ivec_##S m = {0};                                           \
+                _Pragma("GCC unroll 4")                                     \
                 for (int u = 0; u < 4; u++) {                               \
                     vec_##S c = vload_##S(x + i + u * W);                   \
                     m |= c != c;                                            \
@@ -375,6 +451,7 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
         } else {                                                            \
             for (; i + 4 * W <= n; i += 4 * W) {                            \
                 ivec_##S m = {0};                                           \
+                _Pragma("GCC unroll 4")                                     \
                 for (int u = 0; u < 4; u++) {                               \
                     vec_##S c = vload_##S(x + i + u * W);                   \
                     m |= c == vv;                                           \
@@ -386,8 +463,8 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
             if (isnan_ ? x[i] != x[i] : x[i] == v) return i;                \
         return n;                                                           \
     }
-VEC_MINMAX_DEF(f64, int64_t, 2)
-VEC_MINMAX_DEF(f32, int32_t, 4)
+VEC_MINMAX_DEF(f64, int64_t, PEL_VBYTES / 8)
+VEC_MINMAX_DEF(f32, int32_t, PEL_VBYTES / 4)
 /* vec_minmax for float types, else nothing (the lane loop runs) */
 #define VEC_MODE_TAKE_MAX 0
 #define VEC_MODE_TAKE_MIN 1
@@ -623,15 +700,17 @@ static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
 #define VDOT_TYPES(X) X(c64) X(c128)
 #define NAN_TYPES(X) X(f32) X(f64) X(c64) X(c128)
 
-#define DEF_SUM(I, A) FOLD_DEF(sum_##I##_##A, I, A, A, 0, MAP_CAST, ADD_##A, 0)
+#define DEF_SUM(I, A) FOLD_DEF(sum_##I##_##A, I, A, A, 0, MAP_CAST, ADD_##A, 0, -1)
 #define DEF_PROD(I, A)                                                      \
-    FOLD_DEF(prod_##I##_##A, I, A, A, 1, MAP_CAST, MUL_##A, 0)
+    FOLD_DEF(prod_##I##_##A, I, A, A, 1, MAP_CAST, MUL_##A, 0, -1)
 #define DEF_NANSUM(I, A)                                                    \
-    FOLD_DEF(nansum_##I##_##A, I, A, A, 0, MAP_NANZERO, ADD_##A, 0)
-#define DEF_ANY(I, IGNORED) FOLD_DEF(any_##I##_b, I, b, b, 0, MAP_TRUTH, ADD_b, 0)
-#define DEF_ALL(I, IGNORED) FOLD_DEF(all_##I##_b, I, b, b, 1, MAP_TRUTH, MUL_b, 0)
+    FOLD_DEF(nansum_##I##_##A, I, A, A, 0, MAP_NANZERO, ADD_##A, 0, -1)
+#define DEF_ANY(I, IGNORED)                                                 \
+    FOLD_DEF(any_##I##_b, I, b, b, 0, MAP_TRUTH, ADD_b, 0, 1)
+#define DEF_ALL(I, IGNORED)                                                 \
+    FOLD_DEF(all_##I##_b, I, b, b, 1, MAP_TRUTH, MUL_b, 0, 0)
 #define DEF_SQDEV(I, A, X)                                                  \
-    FOLD_DEF(sumsqdev_##I##_##A, I, A, X, 0, MAP_SQDEV, ADD_##A, 1)
+    FOLD_DEF(sumsqdev_##I##_##A, I, A, X, 0, MAP_SQDEV, ADD_##A, 1, -1)
 #define DEF_DOT(S) DOT_DEF(dot_##S##_##S, S, NOCONJ)
 #define DEF_VDOT(S) DOT_DEF(vdot_##S##_##S, S, CONJ_##S)
 #define DEF_MINMAX(S, IGNORED)                                                    \
@@ -658,6 +737,7 @@ NAN_TYPES(DEF_NANMINMAX)
 #define ENTRY(OP, I, A, X, PART_T, OUT_T, COLS)                             \
     {PEL_RED_##OP, D_##I, D_##A, D_##X, (int)sizeof(T_##I), (int)sizeof(OUT_T),                 \
      (int)sizeof(T_##X),                                                    \
+     PEL_RED_##OP == PEL_RED_any ? 1 : PEL_RED_##OP == PEL_RED_all ? 0 : -1, \
      sizeof(PART_T), OP##_##I##_##A##_range, COLS,                          \
      OP##_##I##_##A##_combine, OP##_##I##_##A##_store},
 #define E_SUM(I, A) ENTRY(sum, I, A, A, T_##A, T_##A, sum_##I##_##A##_cols)
@@ -681,27 +761,11 @@ NAN_TYPES(DEF_NANMINMAX)
     ENTRY(nanmax, S, S, S, T_##S, T_##S, nanmax_##S##_##S##_cols)           \
     ENTRY(nanmin, S, S, S, T_##S, T_##S, nanmin_##S##_##S##_cols)
 
-static const pel_red_kernel kernels[] = {
+const pel_red_kernel PEL_SIMD_NAME(pel_red_kernels)[] = {
     SUMPROD_PAIRS(E_SUM) SUMPROD_PAIRS(E_PROD) NANSUM_PAIRS(E_NANSUM)
     ALL_TYPES(E_ANY, 0) ALL_TYPES(E_ALL, 0) SQDEV_TRIPLES(E_SQDEV)
     DOT_TYPES(E_DOT) VDOT_TYPES(E_VDOT) ALL_TYPES(E_MINMAX, 0)
     NAN_TYPES(E_NANMINMAX)
 };
-
-const pel_red_kernel *pel_red_kernel_get(pel_red_op op, pel_dtype in,
-                                         pel_dtype acc) {
-    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
-        if (kernels[i].op == op && kernels[i].in == in &&
-            kernels[i].acc == acc)
-            return &kernels[i];
-    return NULL;
-}
-
-const char *pel_red_name(pel_red_op op) {
-    static const char *const names[] = {
-#define PEL_RED_OP_NAME(name) #name,
-        PEL_RED_OPS(PEL_RED_OP_NAME)
-#undef PEL_RED_OP_NAME
-    };
-    return (unsigned)op < PEL_RED_NOPS ? names[op] : NULL;
-}
+const size_t PEL_SIMD_NAME(pel_red_nkernels) =
+    sizeof PEL_SIMD_NAME(pel_red_kernels) / sizeof(pel_red_kernel);

@@ -23,6 +23,7 @@
  */
 #include "kernels/reduce.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,7 +135,7 @@ void pel_red_job_span(const pel_red_job *j, int64_t t, int64_t *m,
 }
 
 /* Inner plan: task t reduces [b, e) of the output at `base` in view v. */
-static void inner_task(const pel_red_job *j, int64_t t, int64_t m,
+static void inner_task(pel_red_job *j, int64_t t, int64_t m,
                        const char *base, const pel_red_view *v, int64_t b,
                        int64_t e) {
     const pel_red_kernel *k = j->k;
@@ -144,13 +145,27 @@ static void inner_task(const pel_red_job *j, int64_t t, int64_t m,
         _Alignas(16) char part[64];
         k->range(base, v, b, e, part, aux);
         k->store(part, j->out + m * k->out_size);
-    } else {
-        k->range(base, v, b, e, j->partials + (size_t)t * k->partial_size,
-                 aux);
+        return;
     }
+    char *part = j->partials + (size_t)t * k->partial_size;
+    if (k->stop >= 0 && j->M == 1) {
+        /* Relaxed is enough: `decided` only saves work. A chunk that sees
+         * it takes the deciding value, which some chunk really holds, so
+         * the combined result is the same whether or not it is seen; the
+         * partials themselves are published by the pool's join. */
+        if (atomic_load_explicit(&j->decided, memory_order_relaxed)) {
+            *(uint8_t *)part = (uint8_t)k->stop;
+            return;
+        }
+        k->range(base, v, b, e, part, aux);
+        if (*(const uint8_t *)part == (uint8_t)k->stop)
+            atomic_store_explicit(&j->decided, 1, memory_order_relaxed);
+        return;
+    }
+    k->range(base, v, b, e, part, aux);
 }
 
-void pel_red_job_task_values(const pel_red_job *j, int64_t t,
+void pel_red_job_task_values(pel_red_job *j, int64_t t,
                              const char *values) {
     int64_t m, b, e;
     pel_red_job_span(j, t, &m, &b, &e);
@@ -213,7 +228,7 @@ static int cols_task(const pel_red_job *j, int64_t t) {
 }
 
 int pel_red_job_task(void *ctx, int64_t begin, int64_t end, int slot) {
-    const pel_red_job *j = (const pel_red_job *)ctx;
+    pel_red_job *j = (pel_red_job *)ctx;
     (void)slot;
     for (int64_t t = begin; t < end; t++) {
         if (j->cols) {

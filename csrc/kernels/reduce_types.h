@@ -6,7 +6,7 @@
  *   T_S           C type of one element
  *   ADD_S MUL_S   wrap-around arithmetic for integers (done in unsigned
  *                 types: signed overflow would be UB), IEEE for floats,
- *                 NumPy's textbook formula for complex products
+ *                 np.multiply's (fused multiply-adds) for complex products
  *   GT_S LT_S EQ_S  ordering; complex is ordered lexicographically (real
  *                 part, then imaginary part) like NumPy
  *   NAN_S(v)      v is NaN (for complex: either part), 0 for integers
@@ -22,6 +22,7 @@
 /* The element types and dtype numbers are dtypes.h's: these short suffixes
  * only name them for token pasting. */
 #include "kernels/dtypes.h"
+#include "kernels/scalar_complex.h"
 
 #define T_b pel_bool
 #define T_i8 int8_t
@@ -83,16 +84,11 @@
 #define MUL_f64(a, b) ((a) * (b))
 #define ADD_c64(a, b) ((a) + (b))
 #define ADD_c128(a, b) ((a) + (b))
-static inline pel_complex64 pel_mul_c64(pel_complex64 a, pel_complex64 b) {
-    float ar = crealf(a), ai = cimagf(a), br = crealf(b), bi = cimagf(b);
-    return CMPLXF(ar * br - ai * bi, ar * bi + ai * br);
-}
-static inline pel_complex128 pel_mul_c128(pel_complex128 a, pel_complex128 b) {
-    double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
-    return CMPLX(ar * br - ai * bi, ar * bi + ai * br);
-}
-#define MUL_c64(a, b) pel_mul_c64(a, b)
-#define MUL_c128(a, b) pel_mul_c128(a, b)
+/* complex products as np.multiply computes them (scalar_complex.h: with
+ * fused multiply-adds, so the rounding is the same at every SIMD level,
+ * whether or not gcc's vectorizer fuses the textbook formula itself) */
+#define MUL_c64(a, b) pel_multiply_complex64(a, b)
+#define MUL_c128(a, b) pel_multiply_complex128(a, b)
 
 /* EXACT_S: folds in S are exact whatever the order (integers, bool); the
  * kernels then use one vectorized accumulator instead of pairwise blocks

@@ -1,10 +1,12 @@
 /*
- * table.c — lookup in the (operation x dtype) tables, op metadata, dtype
- * sizes and the thread-local kernel error.
+ * table.c — lookup in the kernel tables of the level in use (elementwise,
+ * casts, reductions; see simd_level.h), op metadata, dtype sizes and the
+ * thread-local kernel error.
  */
 #include <stddef.h>
 
 #include "kernels/dtypes.h"
+#include "kernels/simd_level.h"
 
 static const char *const op_names[PEL_NOPS] = {
 #define PEL_OP_NAME(name, nin) #name,
@@ -33,8 +35,10 @@ static const pel_loop_entry *entry(pel_op op, pel_dtype t)
 {
     if (!valid(op, t))
         return NULL;
-    if (pel_exact_loops[op][t].fn)
-        return &pel_exact_loops[op][t];
+    if (pel_levels.exact[op][t].fn)
+        return &pel_levels.exact[op][t];
+    if (pel_levels.round[op][t].fn)
+        return &pel_levels.round[op][t];
     if (pel_math_loops[op][t].fn)
         return &pel_math_loops[op][t];
     return NULL;
@@ -50,6 +54,41 @@ int pel_kernel_out_dtype(pel_op op, pel_dtype t)
 {
     const pel_loop_entry *e = entry(op, t);
     return e ? e->out : -1;
+}
+
+pel_loop_fn pel_kernel_int64_uint64(pel_op op, int uint64_first)
+{
+    if ((unsigned)op >= (unsigned)PEL_NOPS)
+        return NULL;
+    return pel_levels.mixed[op][uint64_first != 0];
+}
+
+pel_loop_fn pel_cast_kernel(pel_dtype from, pel_dtype to)
+{
+    if ((unsigned)from >= (unsigned)PEL_NDTYPES ||
+        (unsigned)to >= (unsigned)PEL_NDTYPES)
+        return NULL;
+    return pel_levels.casts[from][to];
+}
+
+const pel_red_kernel *pel_red_kernel_get(pel_red_op op, pel_dtype in,
+                                         pel_dtype acc)
+{
+    for (size_t i = 0; i < pel_levels.nred; i++)
+        if (pel_levels.red[i].op == op && pel_levels.red[i].in == in &&
+            pel_levels.red[i].acc == acc)
+            return &pel_levels.red[i];
+    return NULL;
+}
+
+const char *pel_red_name(pel_red_op op)
+{
+    static const char *const names[] = {
+#define PEL_RED_OP_NAME(name) #name,
+        PEL_RED_OPS(PEL_RED_OP_NAME)
+#undef PEL_RED_OP_NAME
+    };
+    return (unsigned)op < PEL_RED_NOPS ? names[op] : NULL;
 }
 
 int pel_kernel_nin(pel_op op)

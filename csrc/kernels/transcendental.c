@@ -5,8 +5,8 @@
  * otherwise; complex through <complex.h> (math_complex.h).
  *
  * libmvec's documented maximum error is 4 ULP; the tests measure it against
- * NumPy. The variant is chosen once at load (a constructor) from
- * __builtin_cpu_supports; PELX_KERNELS_SIMD=scalar|avx2|avx512 lowers it.
+ * NumPy. The variant is chosen once at load by dispatch.c, from
+ * __builtin_cpu_supports and PELX_KERNELS_SIMD (which lowers it).
  *
  * A float loop works on blocks: a contiguous input goes straight to the
  * block function; strided input is gathered into a stack buffer of
@@ -16,7 +16,6 @@
  * the real lanes, so every element goes through the same vector code.
  */
 #include <fenv.h>
-#include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tgmath.h>
@@ -24,6 +23,10 @@
 #include "kernels/dtypes.h"
 #include "kernels/loop_gen.h"
 #include "kernels/math_complex.h"
+#include "kernels/simd_level.h"
+#if PEL_SIMD_X86_LEVELS
+#include <immintrin.h>
+#endif
 
 /* Gather/scatter buffer for strided input: 256 elements (2 KiB of doubles
  * per operand) keeps all buffers in L1 and amortizes the call. */
@@ -91,6 +94,7 @@ PEL_MATH1_OPS(PEL_SCALAR_BLK1, float32, float)
 PEL_MATH2_OPS(PEL_SCALAR_BLK2, float64, double)
 PEL_MATH2_OPS(PEL_SCALAR_BLK2, float32, float)
 
+#if PEL_SIMD_X86_LEVELS /* libmvec is x86-64 only */
 /* ---- FP flags of the vector blocks -----------------------------------------
  * libmvec handles special lanes with code that raises flags NumPy does not
  * (invalid for exp(+-inf), overflow for sin(1e300), ...), and its fast path
@@ -224,6 +228,8 @@ PEL_MATH2_OPS(PEL_VB2_E64, -)
 PEL_MATH2_OPS(PEL_VB2_E32, -)
 #pragma GCC pop_options
 
+#endif /* PEL_SIMD_X86_LEVELS */
+
 /* ---- the block function in use, per (op, type) --------------------------
  * Written once by the load-time constructor, before any loop can run. */
 #define PEL_SEL1(op, fn, pad, pole, ...)                                         \
@@ -241,24 +247,23 @@ static const char *features = "scalar-libm";
     sel_##op##_float64 = blk_##isa##_##op##_##W64;                         \
     sel_##op##_float32 = blk_##isa##_##op##_f##W32;
 
-__attribute__((constructor)) static void pel_math_select(void)
+/* Called once at load by dispatch.c with the level allowed for every
+ * family. */
+void pel_math_select(pel_simd_level allowed)
 {
-    const char *env = getenv("PELX_KERNELS_SIMD");
-    int allow = 2; /* 0 scalar, 1 avx2, 2 avx512 */
-    if (env && strcmp(env, "scalar") == 0)
-        allow = 0;
-    else if (env && strcmp(env, "avx2") == 0)
-        allow = 1;
-    __builtin_cpu_init();
-    if (allow >= 2 && __builtin_cpu_supports("avx512f")) {
+#if PEL_SIMD_X86_LEVELS
+    if (allowed >= PEL_SIMD_AVX512 && __builtin_cpu_supports("avx512f")) {
         PEL_MATH1_OPS(PEL_USE, e, 8, 16)
         PEL_MATH2_OPS(PEL_USE, e, 8, 16)
         features = "libmvec-avx512";
-    } else if (allow >= 1 && __builtin_cpu_supports("avx2")) {
+    } else if (allowed >= PEL_SIMD_AVX2 && __builtin_cpu_supports("avx2")) {
         PEL_MATH1_OPS(PEL_USE, d, 4, 8)
         PEL_MATH2_OPS(PEL_USE, d, 4, 8)
         features = "libmvec-avx2";
     }
+#else
+    (void)allowed;
+#endif
     /* libmvec's logf was measured 5 ULP away from NumPy's float32 log on
      * some inputs (both AVX2 and AVX-512 variants; e.g. 0.8962647), over
      * the 4 ULP budget; glibc's scalar logf is within 1 ULP. */

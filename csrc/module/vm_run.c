@@ -180,7 +180,7 @@ PyObject *pelx_vm_evaluate(const pel_vm_program *prog, PyObject *arrays,
  * its part. */
 static int reduce_tasks(void *ctx, int64_t t0, int64_t t1, int slot) {
     vm_ctx *c = ctx;
-    const pel_red_job *j = &c->red;
+    pel_red_job *j = &c->red;
     const char *buf = c->values + (size_t)slot * c->values_stride;
     for (int64_t t = t0; t < t1;) {
         int64_t m, b, e, first, total = 0, u = t;

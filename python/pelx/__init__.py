@@ -27,5 +27,7 @@ def __getattr__(name):
 
 from ._map import map  # noqa: E402,A001
 from ._observe import stats, reset_stats, trace  # noqa: E402
-from ._config import show_config  # noqa: E402
+from ._config import check_simd_env as _check_simd_env, show_config  # noqa: E402
 from . import _threadpoolctl  # noqa: E402,F401  (registers the controller)
+
+_check_simd_env()

@@ -34,6 +34,28 @@ def _kernels():
     return _core._kernels_features()
 
 
+#: Values of PELX_KERNELS_SIMD the kernels understand (read once, at load).
+_SIMD_VALUES = ("scalar", "baseline", "avx2", "avx512")
+
+
+def check_simd_env():
+    """Warn (once, at import) about a PELX_KERNELS_SIMD value the kernels
+    ignore, naming the accepted ones."""
+    value = os.environ.get("PELX_KERNELS_SIMD")
+    if value is not None and value not in _SIMD_VALUES:
+        import warnings
+        warnings.warn(
+            f"PELX_KERNELS_SIMD={value!r} is not one of {', '.join(_SIMD_VALUES)}; "
+            f"the kernels use the CPU's best level "
+            f"({_core._kernels_levels()['elementwise']})",
+            RuntimeWarning, stacklevel=3)
+
+
+def _kernel_levels():
+    """The SIMD level of each kernel family, and the CPU's."""
+    return _core._kernels_levels()
+
+
 def _config():
     from . import __version__
 
@@ -51,6 +73,7 @@ def _config():
             "features": _cpu_features(),
             "kernels": _kernels(),
         },
+        "kernels": _kernel_levels(),
         "env": {k: v for k, v in os.environ.items() if k.startswith("PELX_")},
         "python": {"version": platform.python_version(), "executable": sys.executable},
         "numpy": {"version": np.__version__},
@@ -79,8 +102,12 @@ def show_config(return_dict=False):
 
     Reports pelx's version and extension path, the thread pool (current
     size, default size, CPUs available to the process after affinity and
-    cgroup limits, ``PELX_NUM_THREADS``), the CPU's SIMD features and the
-    kernel variants the C core chose, and the Python and NumPy versions.
+    cgroup limits, ``PELX_NUM_THREADS``), the CPU's SIMD features, the
+    instruction-set level each kernel family runs (``kernels``: the CPU's
+    level and, for ``elementwise``, ``casts`` and ``reductions``, one of
+    ``baseline``, ``avx2``, ``avx512``, chosen at import and lowered by
+    ``PELX_KERNELS_SIMD``; ``math``: the transcendental functions' vector
+    library), and the Python and NumPy versions.
 
     Parameters
     ----------
@@ -90,8 +117,9 @@ def show_config(return_dict=False):
     Returns
     -------
     dict or None
-        The report (``{"pelx": ..., "threads": ..., "cpu": ..., "python":
-        ..., "numpy": ...}``) when `return_dict` is True, else None.
+        The report (``{"pelx": ..., "threads": ..., "cpu": ..., "kernels":
+        ..., "env": ..., "python": ..., "numpy": ...}``) when `return_dict`
+        is True, else None.
 
     See Also
     --------

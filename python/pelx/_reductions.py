@@ -61,7 +61,9 @@ def _numpy_fallback(fn):
 
     @functools.wraps(fn)
     def reduction(*args, **kwargs):
-        if not kwargs and len(args) == 1 and type(args[0]) is np.ndarray:
+        if (len(args) == 1 and type(args[0]) is np.ndarray
+                and (not kwargs or (len(kwargs) == 1 and "axis" in kwargs
+                                    and kwargs["axis"] is None))):
             # fn(ndarray), the common small call: no operand to scan, and
             # the planned whole-array path when it takes the call.
             if planned:
@@ -180,7 +182,12 @@ def _initial(initial, dt):
 
 _FAST_PLANS = {}
 #: The functions with a plan (the fallback wrapper tries it first).
-_FAST_NAMES = frozenset(("sum", "prod", "min", "max"))
+# Whole-array reductions with a planned path (the common call fn(a) or
+# fn(a, axis=None) on a contiguous native array): one cached plan per
+# (function, dtype) and one or two kernel calls, no argument processing.
+_FAST_NAMES = frozenset(("sum", "prod", "min", "max", "argmin", "argmax",
+                         "any", "all", "mean", "var", "std"))
+_BOOL = np.dtype(np.bool_)
 
 
 def _fast_plan(fname, dt):
@@ -190,13 +197,34 @@ def _fast_plan(fname, dt):
         return None
     if fname in ("sum", "prod"):
         acc, op = sum_dtype(dt), fname
-    elif fname in ("min", "max"):
+    elif fname in ("min", "max", "argmin", "argmax"):
         acc, op = dt, fname
+    elif fname in ("any", "all"):
+        return (fname, _BOOL) if _core._reduce_has_kernel(fname, dt, _BOOL) else None
+    elif fname in ("mean", "var", "std"):
+        # real data, default dtype: the mean's type is float (float64 for
+        # integers); complex and float16 take the general path
+        acc, op = mean_dtype(dt, None), "sum"
+        if dt.kind == "c" or acc.kind != "f" or acc == _F16:
+            return None
+        if fname != "mean" and not _core._reduce_has_kernel("sumsqdev", dt, acc):
+            return None
     else:  # the nan-variants keep their own checks and warnings
         return None
     if acc.kind == "b" or not _core._reduce_has_kernel(op, dt, acc):
         return None
     return op, acc
+
+
+def _reduce_whole(op, a, acc, aux=None):
+    """op over all of the contiguous array a, as a 0-d array of acc (int64
+    for argmin/argmax): shapes and strides as _run passes them for this
+    layout, no kept dimension and one reduced dimension of a.size
+    contiguous elements."""
+    res = np.empty((), dtype=np.intp if op in ("argmin", "argmax") else acc)
+    _core._reduce(op, a, acc, res, 0, (1, 1), (0, 0), (1, a.size),
+                  (0, a.itemsize), aux)
+    return res
 
 
 def _whole(fname, a):
@@ -211,11 +239,16 @@ def _whole(fname, a):
     if plan is None:
         return None
     op, acc = plan
-    res = np.empty((), dtype=acc)
-    # Shapes and strides as _run passes them for this layout: no kept
-    # dimension, one reduced dimension of a.size contiguous elements.
-    _core._reduce(op, a, acc, res, 0, (1, 1), (0, 0), (1, a.size),
-                  (0, a.itemsize), None)
+    res = _reduce_whole(op, a, acc)
+    if fname in ("mean", "var", "std"):
+        # NumPy's order: the mean divides the sum in acc; var divides the
+        # pairwise sum of squared deviations from it by n (ddof=0)
+        res = _divide(res, a.size, acc)
+        if fname != "mean":
+            res = _divide(_reduce_whole("sumsqdev", a, acc, aux=res.reshape(1)),
+                          a.size, acc)
+            if fname == "std":
+                res = np.sqrt(res)
     return res[()]
 
 

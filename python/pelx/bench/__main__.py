@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import sys
 import time
@@ -75,14 +76,26 @@ def parse_args(argv=None):
     p.add_argument("--stream-size", type=_positive_int, default=DEFAULT_N,
                    help="float64 elements per array of the bandwidth kernels (default "
                         "%(default)s; should be >= 4x the last-level cache)")
+    p.add_argument("--matrix", action="store_true",
+                   help="the kernel matrix instead of the cases: every elementwise function x "
+                        "dtype and every reduction (axis None, 0, 1), pelx vs NumPy at 1 thread "
+                        "and all threads (default sizes 1e3,1e5,1e7); writes matrix.json")
+    p.add_argument("--matrix-level", choices=("avx512", "avx2", "baseline"), default=None,
+                   help="with --matrix: run it in a fresh process with pelx forced to this SIMD "
+                        "level (PELX_KERNELS_SIMD) and NumPy limited to the same level "
+                        "(NPY_DISABLE_CPU_FEATURES)")
+    p.add_argument("--functions", default=None,
+                   help="with --matrix: comma-separated function names to keep")
     p.add_argument("--no-plot", action="store_true", help="do not write the PNG")
     p.add_argument("--json-only", action="store_true",
                    help="write only the JSON file: no table, no PNG")
     args = p.parse_args(argv)
     if args.min_time is not None and not (0 <= args.min_time <= 10):
         p.error(f"--min-time must be between 0 and 10 seconds, got {args.min_time}")
+    if (args.matrix_level or args.functions) and not args.matrix:
+        p.error("--matrix-level and --functions go with --matrix")
     if args.sizes is None:
-        args.sizes = list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+        args.sizes = list(QUICK_SIZES if args.quick or args.matrix else DEFAULT_SIZES)
     if args.repeat is None:
         args.repeat = 3 if args.quick else 7
     if args.min_time is None:
@@ -245,6 +258,49 @@ def _write_plot(path, document) -> bool:
     return True
 
 
+def run_matrix(args) -> int:
+    """--matrix: time the kernel matrix, print it, write matrix.json."""
+    from . import matrix
+    if args.matrix_level:
+        rest, skip = [], False
+        for a in args.argv:  # the same options, less --matrix-level
+            if skip:
+                skip = False
+            elif a == "--matrix-level":
+                skip = True
+            elif not a.startswith("--matrix-level="):
+                rest.append(a)
+        return matrix.run_level(args.matrix_level, [a for a in rest if a != "--matrix"])
+    peers = cases_mod.load_peers(("numpy", "pelx"))
+    load_before = _load_average()
+    started = time.time()
+    only = set(args.functions.split(",")) if args.functions else None
+    result = matrix.run(sizes=args.sizes, threads=args.threads, min_time=args.min_time,
+                        repeat=args.repeat, only=only)
+    document = {
+        "schema": "pelx.bench.matrix/1",
+        "started_utc": datetime.datetime.fromtimestamp(started, datetime.timezone.utc)
+        .isoformat(timespec="seconds"),
+        "duration_s": round(time.time() - started, 3),
+        "command": ["python", "-m", "pelx.bench"] + list(args.argv),
+        "machine": machine_info({k: peers.get(k) for k in ("numpy", "pelx")}),
+        "load_average_1min": {"before": load_before, "after": _load_average()},
+        "pelx": pelx_config(peers["pelx"]),
+        "environment": {k: os.environ.get(k) for k in
+                        ("PELX_KERNELS_SIMD", "NPY_DISABLE_CPU_FEATURES")},
+        "run": {"sizes": args.sizes, "repeat": args.repeat, "min_time_s": args.min_time,
+                "statistic": "median seconds per call; speedup = NumPy / pelx"},
+        **result,
+    }
+    if not args.json_only:
+        matrix.print_report(result)
+    path = os.path.join(args.output_dir, "matrix.json")
+    with open(path, "w") as f:
+        json.dump(document, f, indent=1)
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
@@ -258,6 +314,8 @@ def main(argv=None) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    if args.matrix:
+        return run_matrix(args)
     try:
         document = run(args)
     except KeyboardInterrupt:
