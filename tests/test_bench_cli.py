@@ -172,3 +172,48 @@ def test_report_reprints_a_saved_run(quick_run):
     lines = md.stdout.splitlines()
     assert lines[0].startswith("| case | size | threads |")
     assert len(lines) == 2 + len(doc["results"])
+
+
+def test_matrix_cells_and_summary(tmp_path):
+    """--matrix: every dtype pelx has a loop for, reductions by axis, one
+    speed-up per thread count, and a summary that agrees with the cells."""
+    proc = run_bench("--matrix", "--sizes", "1000", "--threads", "1,2", "--functions",
+                     "add,floor,isnan,sum,argmax,any", "--repeat", "1", "--min-time", "0",
+                     "--output-dir", str(tmp_path))
+    with open(tmp_path / "matrix.json") as f:
+        doc = json.load(f)
+    cells = doc["cells"]
+    add = {c["dtype"] for c in cells if c["name"] == "add"}
+    # NumPy's add has single-dtype loops for all 13 of pelx's dtypes
+    assert {"bool", "int8", "uint64", "float32", "float64", "complex128"} <= add
+    assert {c["dtype"] for c in cells if c["name"] == "floor"} >= {"float32", "float64"}
+    sums = {(c["dtype"], c["axis"]) for c in cells if c["name"] == "sum"}
+    assert {("float64", None), ("float64", 0), ("float64", 1), ("int32", 1)} <= sums
+    assert {c["name"] for c in cells} == {"add", "floor", "isnan", "sum", "argmax", "any"}
+    for c in cells:
+        for t in (1, 2):
+            assert c["pelx_s_%d" % t] > 0 and c["numpy_s"] > 0
+            assert math.isclose(c["speedup_%d" % t], c["numpy_s"] / c["pelx_s_%d" % t])
+    for t in ("1", "2"):
+        s = doc["summary"][t]
+        assert s["cells"] == len(cells)
+        logs = [math.log(c["speedup_" + t]) for c in cells]
+        assert math.isclose(s["geomean"], math.exp(sum(logs) / len(logs)))
+        assert s["below_0.9"] == sum(c["speedup_" + t] < 0.9 for c in cells)
+    assert "geometric mean" in proc.stdout
+    assert doc["pelx"]["kernels_levels"]["elementwise"] in ("baseline", "avx2", "avx512")
+
+
+def test_matrix_level_runs_a_forced_level(tmp_path):
+    run_bench("--matrix", "--matrix-level", "baseline", "--sizes", "1000", "--threads", "1",
+              "--functions", "add", "--repeat", "1", "--min-time", "0",
+              "--output-dir", str(tmp_path))
+    with open(tmp_path / "matrix.json") as f:
+        doc = json.load(f)
+    assert doc["environment"]["PELX_KERNELS_SIMD"] == "baseline"
+    assert doc["environment"]["NPY_DISABLE_CPU_FEATURES"]
+
+
+def test_matrix_options_need_matrix(tmp_path):
+    proc = run_bench("--functions", "add", "--output-dir", str(tmp_path), check=False)
+    assert proc.returncode == 2 and "go with --matrix" in proc.stderr

@@ -28,6 +28,7 @@ RUNNABLE = LEVELS[:LEVELS.index(CPU_LEVEL) + 1]
 # call, and the levels the child runs.
 CHILD = r"""
 import hashlib, json, sys
+import numpy as np
 import pelx
 from pelx import _ufuncs
 

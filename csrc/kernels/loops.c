@@ -13,7 +13,9 @@
 #include <stddef.h>
 
 #include "kernels/dtypes.h"
+#include "kernels/fpe.h"
 #include "kernels/loop_gen.h"
+#include "kernels/mask_blocks.h"
 #include "kernels/scalar_complex.h"
 #include "kernels/scalar_float.h"
 #include "kernels/scalar_int.h"
@@ -118,10 +120,26 @@ static const unsigned char quiet_op[PEL_NOPS] = {
     _Generic((T)0, pel_complex64: 1, pel_complex128: 1, default: 0)
 
 /* Pass 1: loop definitions: the loop proper (..._raw) and the entry point,
- * which keeps the FP flags untouched for quiet ops (all constants here are
- * folded away at compile time). */
+ * which keeps the FP flags untouched for quiet ops and lets a mask block
+ * (mask_blocks.h) take the leading part of the range where one exists (all
+ * constants here are folded away at compile time). */
 #define PEL_DEFINE(op, nin, K, E, n, T, A)                                 \
     PEL_DEFINE_##K(op##_##n##_raw, op, nin, n, T, A)                       \
+    static void loop_##op##_##n##_blocks(char **args, const intptr_t *dims, \
+                                         const intptr_t *steps, void *data) \
+    {                                                                      \
+        const pel_mask_block_fn blk = pel_mask_blocks[PEL_OP_##op][PEL_##E]; \
+        const intptr_t done = blk ? blk(args, dims[0], steps) : 0;         \
+        if (done == 0) {                                                   \
+            loop_##op##_##n##_raw(args, dims, steps, data);                \
+        } else if (done < dims[0]) {                                       \
+            char *rest[nin + 1];                                           \
+            for (int k = 0; k <= nin; k++)                                 \
+                rest[k] = args[k] + done * steps[k];                       \
+            const intptr_t left = dims[0] - done;                          \
+            loop_##op##_##n##_raw(rest, &left, steps, data);               \
+        }                                                                  \
+    }                                                                      \
     static void loop_##op##_##n(char **args, const intptr_t *dims,         \
                                 const intptr_t *steps, void *data)         \
     {                                                                      \
@@ -129,12 +147,11 @@ static const unsigned char quiet_op[PEL_NOPS] = {
             (PEL_FLOATING(T) && (quiet_op[PEL_OP_##op] == 1 ||             \
                                  (quiet_op[PEL_OP_##op] == 2 &&            \
                                   !PEL_IS_COMPLEX(T))))) {                 \
-            fexcept_t saved;                                               \
-            fegetexceptflag(&saved, FE_ALL_EXCEPT);                        \
-            loop_##op##_##n##_raw(args, dims, steps, data);                \
-            fesetexceptflag(&saved, FE_ALL_EXCEPT);                        \
+            const pel_fpflags saved = pel_fpflags_save();                  \
+            loop_##op##_##n##_blocks(args, dims, steps, data);             \
+            pel_fpflags_restore(saved);                                    \
         } else {                                                           \
-            loop_##op##_##n##_raw(args, dims, steps, data);                \
+            loop_##op##_##n##_blocks(args, dims, steps, data);             \
         }                                                                  \
     }
 #define PEL_DEFINE_SAME(fn, op, nin, n, T, A)                              \

@@ -21,6 +21,7 @@
 #include <tgmath.h>
 
 #include "kernels/dtypes.h"
+#include "kernels/fpe.h"
 #include "kernels/loop_gen.h"
 #include "kernels/math_complex.h"
 #include "kernels/simd_level.h"
@@ -121,13 +122,13 @@ static inline void pel_raise_for(double x, double w, double y, int pole)
 #define PEL_VEC_FLAGS(sfx, W, T)                                           \
     static void pel_vec_flags1_##sfx##W(const T *x, const T *y,            \
                                         intptr_t len, int pole,            \
-                                        const fexcept_t *saved)            \
+                                        pel_fpflags saved)                 \
     {                                                                      \
         int special = 0;                                                   \
         for (intptr_t i = 0; i < len; i++)                                 \
             special |= !isfinite(y[i]);                                    \
         /* the scan itself may raise invalid (vectorized compares) */      \
-        fesetexceptflag(saved, FE_ALL_EXCEPT);                             \
+        pel_fpflags_restore(saved);                                        \
         if (special)                                                       \
             for (intptr_t i = 0; i < len; i++)                             \
                 if (!isfinite(y[i]))                                       \
@@ -135,12 +136,12 @@ static inline void pel_raise_for(double x, double w, double y, int pole)
     }                                                                      \
     static void pel_vec_flags2_##sfx##W(const T *x, const T *w,            \
                                         const T *y, intptr_t len, int pole, \
-                                        const fexcept_t *saved)            \
+                                        pel_fpflags saved)                 \
     {                                                                      \
         int special = 0;                                                   \
         for (intptr_t i = 0; i < len; i++)                                 \
             special |= !isfinite(y[i]);                                    \
-        fesetexceptflag(saved, FE_ALL_EXCEPT);                             \
+        pel_fpflags_restore(saved);                                        \
         if (special)                                                       \
             for (intptr_t i = 0; i < len; i++)                             \
                 if (!isfinite(y[i]))                                       \
@@ -159,8 +160,7 @@ PEL_VEC_FLAGS(f, 16, float)
     VT _ZGV##isa##N##W##v_##fn##sfx(VT);                                   \
     static void blk_##isa##_##op##_##sfx##W(const T *x, T *y, intptr_t len) \
     {                                                                      \
-        fexcept_t saved;                                                   \
-        fegetexceptflag(&saved, FE_ALL_EXCEPT);                            \
+        const pel_fpflags saved = pel_fpflags_save();                      \
         intptr_t i = 0;                                                    \
         for (; i + W <= len; i += W)                                       \
             ST(y + i, _ZGV##isa##N##W##v_##fn##sfx(LD(x + i)));            \
@@ -172,15 +172,14 @@ PEL_VEC_FLAGS(f, 16, float)
             ST(by, _ZGV##isa##N##W##v_##fn##sfx(LD(bx)));                  \
             memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
         }                                                                  \
-        pel_vec_flags1_##sfx##W(x, y, len, PEL_POLE_##pole, &saved);       \
+        pel_vec_flags1_##sfx##W(x, y, len, PEL_POLE_##pole, saved);       \
     }
 #define PEL_VEC_BLK2(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST)              \
     VT _ZGV##isa##N##W##vv_##fn##sfx(VT, VT);                              \
     static void blk_##isa##_##op##_##sfx##W(const T *x, const T *w, T *y,  \
                                             intptr_t len)                  \
     {                                                                      \
-        fexcept_t saved;                                                   \
-        fegetexceptflag(&saved, FE_ALL_EXCEPT);                            \
+        const pel_fpflags saved = pel_fpflags_save();                      \
         intptr_t i = 0;                                                    \
         for (; i + W <= len; i += W)                                       \
             ST(y + i, _ZGV##isa##N##W##vv_##fn##sfx(LD(x + i), LD(w + i))); \
@@ -193,7 +192,7 @@ PEL_VEC_FLAGS(f, 16, float)
             ST(by, _ZGV##isa##N##W##vv_##fn##sfx(LD(bx), LD(bw)));         \
             memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
         }                                                                  \
-        pel_vec_flags2_##sfx##W(x, w, y, len, PEL_POLE_##pole, &saved);    \
+        pel_vec_flags2_##sfx##W(x, w, y, len, PEL_POLE_##pole, saved);    \
     }
 
 /* Vector types in a function signature need the ISA enabled at the

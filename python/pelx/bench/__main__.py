@@ -275,8 +275,15 @@ def run_matrix(args) -> int:
     load_before = _load_average()
     started = time.time()
     only = set(args.functions.split(",")) if args.functions else None
-    result = matrix.run(sizes=args.sizes, threads=args.threads, min_time=args.min_time,
-                        repeat=args.repeat, only=only)
+    progress_path = os.path.join(args.output_dir, "matrix.partial.jsonl")
+    with open(progress_path, "w") as progress:
+        # each cell as it is measured: a long run interrupted keeps its cells
+        def log(row):
+            progress.write(json.dumps(row) + "\n")
+            progress.flush()
+        result = matrix.run(sizes=args.sizes, threads=args.threads, min_time=args.min_time,
+                            repeat=args.repeat, only=only, log=log)
+    os.remove(progress_path)
     document = {
         "schema": "pelx.bench.matrix/1",
         "started_utc": datetime.datetime.fromtimestamp(started, datetime.timezone.utc)
@@ -295,8 +302,13 @@ def run_matrix(args) -> int:
     if not args.json_only:
         matrix.print_report(result)
     path = os.path.join(args.output_dir, "matrix.json")
+    cells = document.pop("cells")
+    text = json.dumps(document, indent=1)
+    # one cell per line: thousands of cells stay diffable and small
+    text = text[:-2] + ',\n "cells": [\n' + ",\n".join(
+        json.dumps(c, separators=(",", ":")) for c in cells) + "\n ]\n}\n"
     with open(path, "w") as f:
-        json.dump(document, f, indent=1)
+        f.write(text)
     print(f"wrote {path}", file=sys.stderr)
     return 0
 

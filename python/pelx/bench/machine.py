@@ -100,4 +100,6 @@ def pelx_config(pelx) -> dict:
     # The SIMD variants the kernel table picked at import, where reported.
     features = getattr(getattr(pelx, "_core", None), "kernels_features", None)
     config["kernels_features"] = str(features()) if features is not None else None
+    levels = getattr(getattr(pelx, "_core", None), "_kernels_levels", None)
+    config["kernels_levels"] = dict(levels()) if levels is not None else None
     return config
