@@ -395,3 +395,48 @@ def test_fp_warnings_follow_errstate():
         assert pelx.argmax(np.array([1.0, np.nan])) == 1
     with pytest.warns(RuntimeWarning, match="overflow"):
         pelx.sum(np.full(4, 3e38, np.float32))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("fname", ["sum", "prod", "min", "max", "argmin", "argmax",
+                                   "any", "all", "mean", "var", "std"])
+def test_whole_array_fast_path(fname, dtype):
+    """fn(a) and fn(a, axis=None) on a contiguous array take the planned
+    whole-array path: the same value, bits and type as the general path
+    (forced here with keepdims=False) and NumPy's dtype and type."""
+    rng = np.random.default_rng(abs(hash((fname, dtype, "fast"))) % 2**32)
+    for n in (1, 7, 1000, 40000):
+        a = make(dtype, (n,), rng, "prod" if fname == "prod" else "normal")
+        fn = getattr(pelx, fname)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fast, fast_kw = fn(a), fn(a, axis=None)
+            general = fn(a, axis=None, keepdims=False)
+            want = getattr(np, fname)(a)
+        for got in (fast, fast_kw):
+            assert type(got) is type(general) is type(want), (type(got), type(want))
+            assert np.asarray(got).tobytes() == np.asarray(general).tobytes(), (n, got, general)
+        check_equal(fast, want)
+
+
+def test_any_all_stop_early():
+    """A True at the front of 1e8 booleans decides any() without reading the
+    rest: far faster than reading all 100 MB (bounded loosely: only a 10x
+    gap is asserted, which no machine noise produces)."""
+    import time
+    a = np.zeros(10**8, bool)
+    full = time.perf_counter()
+    assert not pelx.any(a)
+    full = time.perf_counter() - full
+    a[3] = True
+    early = min(_timed(lambda: pelx.any(a)) for _ in range(5))
+    assert pelx.any(a) and pelx.any(a, axis=None)
+    assert not pelx.all(~a) and pelx.all(~np.zeros(100, bool))
+    assert early < full / 10, (early, full)
+
+
+def _timed(fn):
+    import time
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t

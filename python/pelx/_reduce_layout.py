@@ -41,7 +41,7 @@ def _pad2(dims):
     return [(1, 0)] * (2 - len(dims)) + dims
 
 
-def _view(arr, kept, axes, ordered):
+def kernel_view(arr, kept, axes, ordered):
     """(offset, keep dims, reduced dims) for the C kernel, or None when the
     layout needs more than 2 + 2 dimensions."""
     offset = 0
@@ -71,11 +71,11 @@ def run(op, arr, axes, acc, out_dtype, ordered=False, aux=None):
     res = np.empty(kept_shape(arr.shape, axes), dtype=out_dtype)
     if res.size == 0:
         return res
-    view = _view(arr, kept, axes, ordered)
+    view = kernel_view(arr, kept, axes, ordered)
     if view is None:
         red = list(axes)
         if not ordered:
-            # the copy keeps the order _view walks in: reduced axes forward
+            # the copy keeps the order kernel_view walks in: reduced axes forward
             # in memory, largest stride first (also the order in which
             # evaluate's iterator visits a lone operand)
             arr = arr[tuple(slice(None, None, -1)
@@ -83,7 +83,7 @@ def run(op, arr, axes, acc, out_dtype, ordered=False, aux=None):
                             else slice(None) for d in range(arr.ndim))]
             red = sorted(red, key=lambda d: -arr.strides[d])
         arr = np.ascontiguousarray(arr.transpose(kept + red))
-        view = _view(arr, list(range(len(kept))),
+        view = kernel_view(arr, list(range(len(kept))),
                      tuple(range(len(kept), arr.ndim)), ordered)
     offset, keep, red = view
     if aux is not None:

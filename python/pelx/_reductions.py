@@ -31,7 +31,8 @@ from . import _core
 from ._dtypes import SUPPORTED as _SUPPORTED
 from ._out import check_out
 from ._overrides import first_overriding
-from ._reduce_layout import (axes_of as _axes, keepdims_shape as _keepdims_shape,
+from ._reduce_layout import (axes_of as _axes, kernel_view as _view,
+                             keepdims_shape as _keepdims_shape,
                              kept_shape as _kept_shape,
                              reduced_count as _reduced_count, run as _run)
 from ._reduce_rules import mean_dtype, sum_dtype
@@ -62,12 +63,13 @@ def _numpy_fallback(fn):
     @functools.wraps(fn)
     def reduction(*args, **kwargs):
         if (len(args) == 1 and type(args[0]) is np.ndarray
-                and (not kwargs or (len(kwargs) == 1 and "axis" in kwargs
-                                    and kwargs["axis"] is None))):
-            # fn(ndarray), the common small call: no operand to scan, and
-            # the planned whole-array path when it takes the call.
+                and (not kwargs or (len(kwargs) == 1 and "axis" in kwargs))):
+            # fn(ndarray) or fn(ndarray, axis=...), the common small call:
+            # no operand to scan, and a planned path when it takes the call.
             if planned:
-                res = _whole(fname, args[0])
+                axis = kwargs.get("axis")
+                res = (_whole(fname, args[0]) if axis is None
+                       else _along(fname, args[0], axis))
                 if res is not None:
                     return res
         elif (first_overriding(args) is not None
@@ -186,7 +188,8 @@ _FAST_PLANS = {}
 # fn(a, axis=None) on a contiguous native array): one cached plan per
 # (function, dtype) and one or two kernel calls, no argument processing.
 _FAST_NAMES = frozenset(("sum", "prod", "min", "max", "argmin", "argmax",
-                         "any", "all", "mean", "var", "std"))
+                         "any", "all", "mean", "var", "std", "nanmin",
+                         "nanmax"))
 _BOOL = np.dtype(np.bool_)
 
 
@@ -199,6 +202,9 @@ def _fast_plan(fname, dt):
         acc, op = sum_dtype(dt), fname
     elif fname in ("min", "max", "argmin", "argmax"):
         acc, op = dt, fname
+    elif fname in ("nanmin", "nanmax"):
+        # integers have no NaN: plain min/max, as the general path
+        acc, op = dt, fname if dt.kind in "fc" else fname[3:]
     elif fname in ("any", "all"):
         return (fname, _BOOL) if _core._reduce_has_kernel(fname, dt, _BOOL) else None
     elif fname in ("mean", "var", "std"):
@@ -216,17 +222,6 @@ def _fast_plan(fname, dt):
     return op, acc
 
 
-def _reduce_whole(op, a, acc, aux=None):
-    """op over all of the contiguous array a, as a 0-d array of acc (int64
-    for argmin/argmax): shapes and strides as _run passes them for this
-    layout, no kept dimension and one reduced dimension of a.size
-    contiguous elements."""
-    res = np.empty((), dtype=np.intp if op in ("argmin", "argmax") else acc)
-    _core._reduce(op, a, acc, res, 0, (1, 1), (0, 0), (1, a.size),
-                  (0, a.itemsize), aux)
-    return res
-
-
 def _whole(fname, a):
     """Result of fname(a) for the common call, or None if not taken."""
     if a.ndim == 0 or a.size == 0 or not (a.flags.c_contiguous and a.flags.aligned):
@@ -239,17 +234,95 @@ def _whole(fname, a):
     if plan is None:
         return None
     op, acc = plan
-    res = _reduce_whole(op, a, acc)
+    # as _run passes this layout: no kept dimension, one reduced dimension
+    # of a.size contiguous elements
+    view = (0, (1, 1), (0, 0), (1, a.size), (0, a.itemsize))
+    return _finish_planned(fname, op, acc, a, _planned_result(fname, acc, ()),
+                           view, a.size)
+
+
+def _planned_result(fname, acc, shape):
+    return np.empty(shape, dtype=np.intp if fname in ("argmin", "argmax") else acc)
+
+
+def _finish_planned(fname, op, acc, a, res, view, count):
+    """Runs a planned reduction into res (the kept shape) over the 2 x 2
+    kernel view (offset, keep shape, keep strides, reduced shape, reduced
+    strides) of a, count elements per output, and applies what NumPy does
+    after the sum: mean divides it in acc; var divides the pairwise sum of
+    squared deviations from that mean by count (ddof=0); std is var's root;
+    nanmin/nanmax warn for an all-NaN slice. Returns a scalar for a 0-d
+    result, as NumPy."""
+    _core._reduce(op, a, acc, res, *view, None)
     if fname in ("mean", "var", "std"):
-        # NumPy's order: the mean divides the sum in acc; var divides the
-        # pairwise sum of squared deviations from it by n (ddof=0)
-        res = _divide(res, a.size, acc)
+        res = _divide(res, count, acc)
         if fname != "mean":
-            res = _divide(_reduce_whole("sumsqdev", a, acc, aux=res.reshape(1)),
-                          a.size, acc)
+            ssd = np.empty(res.shape, dtype=acc)
+            _core._reduce("sumsqdev", a, acc, ssd, *view,
+                          np.ascontiguousarray(res))
+            res = _divide(ssd, count, acc)
             if fname == "std":
                 res = np.sqrt(res)
-    return res[()]
+    elif op in ("nanmin", "nanmax") and np.isnan(res).any():
+        _warn("All-NaN slice encountered")
+    return res[()] if res.ndim == 0 else res
+
+
+# Planned axis reductions: the view of each (function, dtype, shape,
+# strides, axis) is worked out once (kept shape, 2 x 2 kernel view), then a
+# call is an empty result and one kernel call. The cache is bounded: when
+# full it is emptied (layouts are few in real programs).
+_AXIS_PLANS = {}
+_AXIS_PLANS_MAX = 1024
+
+
+def _axis_plan(fname, a, axis):
+    """The planned call of fname(a, axis=axis), or None for the general
+    path (which also raises the errors of a bad axis or an empty input)."""
+    if a.size == 0:
+        return None
+    base = _fast_plan(fname, a.dtype)
+    if base is None:
+        return None
+    op, acc = base
+    arg = fname in ("argmin", "argmax")
+    if arg and not isinstance(axis, (int, np.integer)):
+        return None  # NumPy's argmin/argmax take one axis, else TypeError
+    try:
+        axes = _axes(axis, a.ndim)
+    except (TypeError, ValueError, IndexError):
+        return None
+    kept = [d for d in range(a.ndim) if d not in axes]
+    shape = _kept_shape(a.shape, axes)
+    view = _view(a, kept, axes, arg)
+    if view is None or _reduced_count(a.shape, axes) == 0:
+        return None
+    offset, keep, red = view
+    return (op, acc, shape, (offset, (keep[0][0], keep[1][0]),
+                             (keep[0][1], keep[1][1]), (red[0][0], red[1][0]),
+                             (red[0][1], red[1][1])),
+            _reduced_count(a.shape, axes))
+
+
+def _along(fname, a, axis):
+    """Result of fname(a, axis=axis) for the common call, or None."""
+    if not a.flags.aligned:
+        return None
+    key = (fname, a.dtype, a.shape, a.strides, axis)
+    try:
+        plan = _AXIS_PLANS[key]
+    except KeyError:
+        plan = _axis_plan(fname, a, axis)
+        if len(_AXIS_PLANS) >= _AXIS_PLANS_MAX:
+            _AXIS_PLANS.clear()
+        _AXIS_PLANS[key] = plan
+    except TypeError:  # an unhashable axis (a list): the general path's
+        return None
+    if plan is None:
+        return None
+    op, acc, shape, view, count = plan
+    return _finish_planned(fname, op, acc, a, _planned_result(fname, acc, shape),
+                           view, count)
 
 
 # ---- sum, prod, nansum ------------------------------------------------------

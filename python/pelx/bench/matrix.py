@@ -12,7 +12,8 @@ Inputs are chosen inside every function's domain so that no cell measures
 NaN or error paths: floats in [0.1, 0.9) (arccosh: [1.1, 1.9)), integers in
 [1, 8) (shift counts and integer powers stay small), booleans at random.
 Every elementwise call writes into a preallocated ``out=``; reductions
-return their (small) result.
+return their (small) result. Axis reductions take a 2-D array
+(:func:`matrix_shape`: 10 x 100 at 1e3, rows x 1000 from 1e5).
 
 The per-level runs (AVX2, baseline) are the same command in a fresh process
 with ``PELX_KERNELS_SIMD`` and ``NPY_DISABLE_CPU_FEATURES`` set (both are
@@ -53,14 +54,19 @@ REDUCTION_DTYPES = {
     "any": ("?", "d"), "all": ("?", "d"),
 }
 DEFAULT_REDUCTION_DTYPES = ("d", "f", "q", "i")
-# A 2-D input for axis 0 / 1: rows x 1000 columns (1e3 elements: 1 x 1000).
-COLUMNS = 1000
+
+
+def matrix_shape(n):
+    """The 2-D shape of the axis 0 / 1 reductions: 10 x 100 for 1e3
+    elements, rows x 1000 from 1e5 (100 x 1000, 10000 x 1000)."""
+    cols = 100 if n < 10**5 else 1000
+    return (max(1, n // cols), min(cols, n))
 
 # Functions whose domain needs other inputs than [0.1, 0.9).
 _DOMAIN_ABOVE_ONE = {"arccosh"}
 
 
-def _inputs(name, code, n, nin, rng):
+def inputs(name, code, n, nin, rng):
     dt = np.dtype(code)
     arrays = []
     for _ in range(nin):
@@ -93,9 +99,11 @@ def elementwise_cells(pelx_mod):
             if len(set(ins)) != 1 or ins[0] not in DTYPE_CODES or res not in DTYPE_CODES:
                 continue
             code = ins[0]
-            if code in seen:
+            # 'l'/'q' (and 'L'/'Q') are both int64 (uint64) on LP64
+            # systems: one cell per dtype, the one np.int64 arrays have
+            if np.dtype(code) in seen:
                 continue
-            seen.add(code)
+            seen.add(np.dtype(code))
             if _ufuncs._has_loop(op, np.dtype(code), np.dtype(res)):
                 cells.append((name, code, nin))
     return cells
@@ -145,7 +153,7 @@ def run(sizes=(10**3, 10**5, 10**7), threads=None, min_time=0.01, repeat=5,
         for name, code, nin in elementwise_cells(pelx):
             if not keep(name):
                 continue
-            ins = _inputs(name, code, n, nin, rng)
+            ins = inputs(name, code, n, nin, rng)
             npf = getattr(np, dict((r[0], r[1]) for r in pelx._ufuncs._TABLE)[name])
             pxf = getattr(pelx, name)
             with np.errstate(all="ignore"):
@@ -155,9 +163,9 @@ def run(sizes=(10**3, 10**5, 10**7), threads=None, min_time=0.01, repeat=5,
         for name, code, axis in reduction_cells():
             if not keep(name):
                 continue
-            (a,) = _inputs(name, code, n, 1, rng)
+            (a,) = inputs(name, code, n, 1, rng)
             if axis is not None:
-                a = a.reshape(-1, min(COLUMNS, n))
+                a = a[:math.prod(matrix_shape(n))].reshape(matrix_shape(n))
             npf, pxf = getattr(np, name), getattr(pelx, name)
             timed("reduction", name, code, axis, n,
                   lambda: npf(a, axis=axis), lambda: pxf(a, axis=axis))
