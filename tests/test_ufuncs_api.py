@@ -62,3 +62,17 @@ def test_concurrent_python_threads_get_correct_results():
     assert not errors
     for r, e in zip(results, expected):
         np.testing.assert_array_equal(r, e)
+
+
+@pytest.mark.parametrize("code", ["q", "Q"])
+def test_longlong_arrays_and_out(code):
+    """longlong/ulonglong (int64/uint64 under another type number on LP64
+    systems): values, out= of either spelling is written and returned."""
+    a = np.arange(-5 if code == "q" else 0, 1000, dtype=code)
+    want = np.add(a, a)
+    for out_code in (code, code.lower() if code == "q" else "L"):
+        out = np.empty(a.shape, out_code)
+        for _ in range(2):  # the first call fills the fast path's table
+            assert pelx.add(a, a, out=out) is out
+            np.testing.assert_array_equal(out, want)
+    assert pelx.add(a, a).dtype == want.dtype

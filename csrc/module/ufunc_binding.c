@@ -187,7 +187,11 @@ static PyObject *fast_call(pel_op op, PyObject *const *inputs, int nin,
         if (!out) return NULL;
     } else {
         out = (PyArrayObject *)outobj;
-        if (!PyArray_CheckExact(outobj) || PyArray_TYPE(out) != out_typenum ||
+        /* an equivalent type number is the same type under another name
+         * (longlong is int64 on LP64 systems; NumPy gives longlong inputs
+         * a longlong result) */
+        if (!PyArray_CheckExact(outobj) ||
+            !PyArray_EquivTypenums(PyArray_TYPE(out), out_typenum) ||
             !PyArray_ISWRITEABLE(out) || !PyArray_ISALIGNED(out) ||
             !PyArray_ISNBO(PyArray_DESCR(out)->byteorder))
             return Py_NotImplemented;
