@@ -15,7 +15,8 @@ def test_return_dict_matches_the_live_values():
     assert cfg["threads"]["available_cpus"] == pelx.detect_number_of_cores()
     assert 1 <= cfg["threads"]["available_cpus"] <= os.cpu_count()
     assert cfg["numpy"]["version"] == np.__version__
-    assert cfg["cpu"]["kernels"] in ("libmvec-avx512", "libmvec-avx2", "scalar-libm")
+    assert cfg["cpu"]["kernels"] in ("vmath+libmvec-avx512",
+                                     "vmath+libmvec-avx2", "vmath+scalar-libm")
     assert isinstance(cfg["cpu"]["features"], list)
     json.dumps(cfg)  # plain data
 
@@ -35,7 +36,7 @@ def test_features_agree_with_cpuinfo():
         flags = None
     if flags is not None:
         assert ("AVX2" in cfg["cpu"]["features"]) == ("avx2" in flags)
-        if cfg["cpu"]["kernels"] == "libmvec-avx512":
+        if cfg["cpu"]["kernels"] == "vmath+libmvec-avx512":
             assert "avx512f" in flags
 
 

@@ -138,8 +138,9 @@ def test_forced_level_is_used(by_level, level):
     got = by_level[level]["levels"]
     for family in ("elementwise", "casts", "reductions"):
         assert got[family] == level, (family, got)
-    want_math = {"baseline": "scalar-libm", "avx2": "libmvec-avx2",
-                 "avx512": "libmvec-avx512"}[level]
+    want_math = {"baseline": "vmath+scalar-libm",
+                 "avx2": "vmath+libmvec-avx2",
+                 "avx512": "vmath+libmvec-avx512"}[level]
     assert got["math"] == want_math
 
 

@@ -1,16 +1,19 @@
 /*
  * transcendental.c — loops for functions that are not correctly rounded
- * (exp, log, sin, ..., power): float32/float64 through glibc's vector math
- * library (libmvec) when the CPU has AVX-512F or AVX2, scalar libm
+ * (exp, log, sin, ..., power). float32/float64 exp and log are pelx's own
+ * (vmath.c), at the kernels' level; the others go through glibc's vector
+ * math library (libmvec) when the CPU has AVX-512F or AVX2, scalar libm
  * otherwise; complex through <complex.h> (math_complex.h).
  *
  * libmvec's documented maximum error is 4 ULP; the tests measure it against
- * NumPy. The variant is chosen once at load by dispatch.c, from
- * __builtin_cpu_supports and PELX_KERNELS_SIMD (which lowers it).
+ * NumPy, and vmath's against mpmath. The variant is chosen once at load by
+ * dispatch.c, from the CPU and PELX_KERNELS_SIMD (which lowers it).
  *
  * A float loop works on blocks: a contiguous input goes straight to the
- * block function; strided input is gathered into a stack buffer of
- * PEL_MATH_BUF elements, computed, and scattered. The vector block function
+ * block function; strided input, and input that is also the output (a
+ * vector block derives the flags from its inputs after writing, below), is
+ * gathered into a stack buffer of PEL_MATH_BUF elements, computed, and
+ * scattered. The vector block function
  * handles a ragged tail by padding one vector with a value that is in the
  * function's domain (so the padding raises no FP flag) and copying back only
  * the real lanes, so every element goes through the same vector code.
@@ -25,6 +28,7 @@
 #include "kernels/loop_gen.h"
 #include "kernels/math_complex.h"
 #include "kernels/simd_level.h"
+#include "kernels/vmath.h"
 #if PEL_SIMD_X86_LEVELS
 #include <immintrin.h>
 #endif
@@ -95,11 +99,11 @@ PEL_MATH1_OPS(PEL_SCALAR_BLK1, float32, float)
 PEL_MATH2_OPS(PEL_SCALAR_BLK2, float64, double)
 PEL_MATH2_OPS(PEL_SCALAR_BLK2, float32, float)
 
-#if PEL_SIMD_X86_LEVELS /* libmvec is x86-64 only */
 /* ---- FP flags of the vector blocks -----------------------------------------
  * libmvec handles special lanes with code that raises flags NumPy does not
  * (invalid for exp(+-inf), overflow for sin(1e300), ...), and its fast path
- * may raise none where libm would. So a vector block discards the flags
+ * may raise none where libm would; vmath's branch-free code computes every
+ * lane alike (vmath.h). So a vector block discards the flags
  * raised while it ran and derives them from the results, the IEEE way:
  * invalid for a NaN from non-NaN inputs, and for an infinity from finite
  * inputs divide-by-zero (poles: log(0), atanh(1), 0 ** -y) or overflow.
@@ -119,44 +123,91 @@ static inline void pel_raise_for(double x, double w, double y, int pole)
     }
 }
 
-#define PEL_VEC_FLAGS(sfx, W, T)                                           \
-    static void pel_vec_flags1_##sfx##W(const T *x, const T *y,            \
-                                        intptr_t len, int pole,            \
-                                        pel_fpflags saved)                 \
+/* Whether any of y[0..len) is an infinity or NaN: an all-ones exponent
+ * field plus one carries into the sign bit, and an OR of those sums is a
+ * reduction gcc vectorizes (an isfinite test it does not). */
+#define PEL_ANY_NONFINITE(n, T, UT, EXPONENT, EXPONENT_ONE)                \
+    static int pel_any_nonfinite_##n(const T *y, intptr_t len)             \
     {                                                                      \
-        int special = 0;                                                   \
-        for (intptr_t i = 0; i < len; i++)                                 \
-            special |= !isfinite(y[i]);                                    \
-        /* the scan itself may raise invalid (vectorized compares) */      \
+        UT acc = 0;                                                        \
+        for (intptr_t i = 0; i < len; i++) {                               \
+            UT u;                                                          \
+            memcpy(&u, y + i, sizeof u);                                   \
+            acc |= (u & (EXPONENT)) + (EXPONENT_ONE);                      \
+        }                                                                  \
+        return (int)(acc >> (sizeof(UT) * 8 - 1));                         \
+    }
+PEL_ANY_NONFINITE(float64, double, uint64_t, UINT64_C(0x7ff0000000000000),
+                  UINT64_C(0x0010000000000000))
+PEL_ANY_NONFINITE(float32, float, uint32_t, UINT32_C(0x7f800000),
+                  UINT32_C(0x00800000))
+
+/* The flags of a one-input block: put back those from before it, then raise
+ * what its non-finite results mean (special: whether there are any). */
+#define PEL_VEC_RAISE1(n, T)                                               \
+    static void pel_vec_raise1_##n(const T *x, const T *y, intptr_t len,   \
+                                   int pole, pel_fpflags saved,            \
+                                   int special)                            \
+    {                                                                      \
         pel_fpflags_restore(saved);                                        \
         if (special)                                                       \
             for (intptr_t i = 0; i < len; i++)                             \
                 if (!isfinite(y[i]))                                       \
                     pel_raise_for(x[i], 0.0, y[i], pole);                  \
+    }
+PEL_VEC_RAISE1(float64, double)
+PEL_VEC_RAISE1(float32, float)
+
+#define PEL_VEC_FLAGS(n, T)                                                \
+    static void pel_vec_flags1_##n(const T *x, const T *y,            \
+                                        intptr_t len, int pole,            \
+                                        pel_fpflags saved)                 \
+    {                                                                      \
+        pel_vec_raise1_##n(x, y, len, pole, saved,                        \
+                           pel_any_nonfinite_##n(y, len));                 \
     }                                                                      \
-    static void pel_vec_flags2_##sfx##W(const T *x, const T *w,            \
+    static void pel_vec_flags2_##n(const T *x, const T *w,            \
                                         const T *y, intptr_t len, int pole, \
                                         pel_fpflags saved)                 \
     {                                                                      \
-        int special = 0;                                                   \
-        for (intptr_t i = 0; i < len; i++)                                 \
-            special |= !isfinite(y[i]);                                    \
+        const int special = pel_any_nonfinite_##n(y, len);                 \
         pel_fpflags_restore(saved);                                        \
         if (special)                                                       \
             for (intptr_t i = 0; i < len; i++)                             \
                 if (!isfinite(y[i]))                                       \
                     pel_raise_for(x[i], w[i], y[i], pole);                 \
     }
-PEL_VEC_FLAGS(, 4, double)
-PEL_VEC_FLAGS(f, 8, float)
-PEL_VEC_FLAGS(, 8, double)
-PEL_VEC_FLAGS(f, 16, float)
+PEL_VEC_FLAGS(float64, double)
+PEL_VEC_FLAGS(float32, float)
 
+/* ---- vmath blocks ---------------------------------------------------------
+ * The table of the level dispatch.c chose; written once at load. */
+PEL_VMATH_DECLARE(_baseline)
+#if PEL_SIMD_X86_LEVELS
+PEL_VMATH_DECLARE(_avx2)
+PEL_VMATH_DECLARE(_avx512)
+#endif
+static const pel_vmath *vmath = &pel_vmath_baseline;
+
+#define PEL_VMATH_BLK(op, pole, n, T)                                      \
+    static void blk_own_##op##_##n(const T *x, T *y, intptr_t len)         \
+    {                                                                      \
+        const pel_fpflags saved = pel_fpflags_save();                      \
+        const int special = vmath->op##_##n(x, y, len);                    \
+        pel_vec_raise1_##n(x, y, len, PEL_POLE_##pole, saved, special);    \
+    }
+PEL_VMATH_BLK(exp, OVF, float64, double)
+PEL_VMATH_BLK(exp, OVF, float32, float)
+PEL_VMATH_BLK(log, DIV, float64, double)
+PEL_VMATH_BLK(log, DIV, float32, float)
+
+
+#if PEL_SIMD_X86_LEVELS /* libmvec is x86-64 only */
 /* ---- libmvec blocks ------------------------------------------------------
  * Vector-ABI names: _ZGV<isa>N<lanes><v|vv>_<name>; isa d = AVX2,
  * e = AVX-512. One vector block generator per (isa, type):
  *   VT vector type, W lanes, LD/ST unaligned load/store, SET1 broadcast. */
-#define PEL_VEC_BLK1(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST)              \
+#define PEL_VEC_BLK1(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST, n)              \
     VT _ZGV##isa##N##W##v_##fn##sfx(VT);                                   \
     static void blk_##isa##_##op##_##sfx##W(const T *x, T *y, intptr_t len) \
     {                                                                      \
@@ -172,9 +223,9 @@ PEL_VEC_FLAGS(f, 16, float)
             ST(by, _ZGV##isa##N##W##v_##fn##sfx(LD(bx)));                  \
             memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
         }                                                                  \
-        pel_vec_flags1_##sfx##W(x, y, len, PEL_POLE_##pole, saved);       \
+        pel_vec_flags1_##n(x, y, len, PEL_POLE_##pole, saved);       \
     }
-#define PEL_VEC_BLK2(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST)              \
+#define PEL_VEC_BLK2(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST, n)              \
     VT _ZGV##isa##N##W##vv_##fn##sfx(VT, VT);                              \
     static void blk_##isa##_##op##_##sfx##W(const T *x, const T *w, T *y,  \
                                             intptr_t len)                  \
@@ -192,7 +243,7 @@ PEL_VEC_FLAGS(f, 16, float)
             ST(by, _ZGV##isa##N##W##vv_##fn##sfx(LD(bx), LD(bw)));         \
             memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
         }                                                                  \
-        pel_vec_flags2_##sfx##W(x, w, y, len, PEL_POLE_##pole, saved);    \
+        pel_vec_flags2_##n(x, w, y, len, PEL_POLE_##pole, saved);    \
     }
 
 /* Vector types in a function signature need the ISA enabled at the
@@ -200,8 +251,8 @@ PEL_VEC_FLAGS(f, 16, float)
  * still holds, so no arithmetic here changes rounding. */
 #pragma GCC push_options
 #pragma GCC target("avx2")
-#define PEL_D_ARGS_F64 d, 4, , double, __m256d, _mm256_loadu_pd, _mm256_storeu_pd
-#define PEL_D_ARGS_F32 d, 8, f, float, __m256, _mm256_loadu_ps, _mm256_storeu_ps
+#define PEL_D_ARGS_F64 d, 4, , double, __m256d, _mm256_loadu_pd, _mm256_storeu_pd, float64
+#define PEL_D_ARGS_F32 d, 8, f, float, __m256, _mm256_loadu_ps, _mm256_storeu_ps, float32
 #define PEL_EXPAND(m, ...) m(__VA_ARGS__)
 #define PEL_VB1_D64(op, fn, pad, pole, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, pole, PEL_D_ARGS_F64)
 #define PEL_VB1_D32(op, fn, pad, pole, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, pole, PEL_D_ARGS_F32)
@@ -215,8 +266,8 @@ PEL_MATH2_OPS(PEL_VB2_D32, -)
 
 #pragma GCC push_options
 #pragma GCC target("avx512f")
-#define PEL_E_ARGS_F64 e, 8, , double, __m512d, _mm512_loadu_pd, _mm512_storeu_pd
-#define PEL_E_ARGS_F32 e, 16, f, float, __m512, _mm512_loadu_ps, _mm512_storeu_ps
+#define PEL_E_ARGS_F64 e, 8, , double, __m512d, _mm512_loadu_pd, _mm512_storeu_pd, float64
+#define PEL_E_ARGS_F32 e, 16, f, float, __m512, _mm512_loadu_ps, _mm512_storeu_ps, float32
 #define PEL_VB1_E64(op, fn, pad, pole, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, pole, PEL_E_ARGS_F64)
 #define PEL_VB1_E32(op, fn, pad, pole, ...) PEL_EXPAND(PEL_VEC_BLK1, op, fn, pad, pole, PEL_E_ARGS_F32)
 #define PEL_VB2_E64(op, fn, pad, pole, ...) PEL_EXPAND(PEL_VEC_BLK2, op, fn, pad, pole, PEL_E_ARGS_F64)
@@ -240,33 +291,38 @@ PEL_MATH2_OPS(PEL_VB2_E32, -)
 PEL_MATH1_OPS(PEL_SEL1, -)
 PEL_MATH2_OPS(PEL_SEL2, -)
 
-static const char *features = "scalar-libm";
+static const char *features = "vmath+scalar-libm";
 
 #define PEL_USE(op, fn, pad, pole, isa, W64, W32)                                \
     sel_##op##_float64 = blk_##isa##_##op##_##W64;                         \
     sel_##op##_float32 = blk_##isa##_##op##_f##W32;
 
-/* Called once at load by dispatch.c with the level allowed for every
- * family. */
-void pel_math_select(pel_simd_level allowed)
+/* Called once at load by dispatch.c with the level in use for every family
+ * (the CPU's, or lower): x86-64-v4 includes AVX-512F, v3 includes AVX2. */
+void pel_math_select(pel_simd_level level)
 {
 #if PEL_SIMD_X86_LEVELS
-    if (allowed >= PEL_SIMD_AVX512 && __builtin_cpu_supports("avx512f")) {
+    if (level >= PEL_SIMD_AVX512) {
         PEL_MATH1_OPS(PEL_USE, e, 8, 16)
         PEL_MATH2_OPS(PEL_USE, e, 8, 16)
-        features = "libmvec-avx512";
-    } else if (allowed >= PEL_SIMD_AVX2 && __builtin_cpu_supports("avx2")) {
+        vmath = &pel_vmath_avx512;
+        features = "vmath+libmvec-avx512";
+    } else if (level >= PEL_SIMD_AVX2) {
         PEL_MATH1_OPS(PEL_USE, d, 4, 8)
         PEL_MATH2_OPS(PEL_USE, d, 4, 8)
-        features = "libmvec-avx2";
+        vmath = &pel_vmath_avx2;
+        features = "vmath+libmvec-avx2";
     }
 #else
-    (void)allowed;
+    (void)level;
 #endif
-    /* libmvec's logf was measured 5 ULP away from NumPy's float32 log on
-     * some inputs (both AVX2 and AVX-512 variants; e.g. 0.8962647), over
-     * the 4 ULP budget; glibc's scalar logf is within 1 ULP. */
-    sel_log_float32 = blk_scalar_log_float32;
+    /* exp and log are vmath's at every level: faster than libmvec's (log;
+     * libmvec's logf is also 5 ULP off) or as fast (exp), and faster than
+     * scalar libm at baseline. */
+    sel_exp_float64 = blk_own_exp_float64;
+    sel_exp_float32 = blk_own_exp_float32;
+    sel_log_float64 = blk_own_log_float64;
+    sel_log_float32 = blk_own_log_float32;
 }
 
 const char *pel_kernels_features(void) { return features; }
@@ -279,7 +335,9 @@ const char *pel_kernels_features(void) { return features; }
         (void)data;                                                        \
         const intptr_t len = dims[0], s0 = steps[0], so = steps[1];        \
         char *p0 = args[0], *po = args[1];                                 \
-        if (s0 == (intptr_t)sizeof(T) && so == (intptr_t)sizeof(T)) {      \
+        /* in place, the flags would be derived from overwritten inputs */ \
+        if (s0 == (intptr_t)sizeof(T) && so == (intptr_t)sizeof(T) &&      \
+            p0 != po) {                                                    \
             sel_##op##_##n((const T *)p0, (T *)po, len);                   \
             return;                                                        \
         }                                                                  \
@@ -302,7 +360,7 @@ const char *pel_kernels_features(void) { return features; }
         const intptr_t s0 = steps[0], s1 = steps[1], so = steps[2];        \
         char *p0 = args[0], *p1 = args[1], *po = args[2];                  \
         if (s0 == (intptr_t)sizeof(T) && s1 == (intptr_t)sizeof(T) &&      \
-            so == (intptr_t)sizeof(T)) {                                   \
+            so == (intptr_t)sizeof(T) && p0 != po && p1 != po) {           \
             sel_##op##_##n((const T *)p0, (const T *)p1, (T *)po, len);    \
             return;                                                        \
         }                                                                  \
