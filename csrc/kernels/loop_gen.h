@@ -19,6 +19,13 @@
 #define PEL_LOOP_ATTR
 #endif
 
+/* A block function: the fast form of one (op, dtype) loop for some layouts
+ * (mask_blocks.h, divide_blocks.h). It does the leading part of the call
+ * it can and returns how many elements that was (0: none, this layout is
+ * not its own); the generic loop does the rest. */
+typedef intptr_t (*pel_block_fn)(char **args, intptr_t n,
+                                 const intptr_t *steps);
+
 /* fname(x) -> To, one input of type T0. */
 #define PEL_LOOP1(fname, T0, To, f)                                        \
     PEL_LOOP_ATTR static void fname(char **args, const intptr_t *dims,     \

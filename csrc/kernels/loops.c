@@ -12,6 +12,7 @@
 #include <fenv.h>
 #include <stddef.h>
 
+#include "kernels/divide_blocks.h"
 #include "kernels/dtypes.h"
 #include "kernels/fpe.h"
 #include "kernels/loop_gen.h"
@@ -119,16 +120,23 @@ static const unsigned char quiet_op[PEL_NOPS] = {
 #define PEL_IS_COMPLEX(T)                                                  \
     _Generic((T)0, pel_complex64: 1, pel_complex128: 1, default: 0)
 
+/* The block functions (loop_gen.h) of this level. The table is static and
+ * constant, so for every (op, dtype) without one the check folds away. */
+static const pel_block_fn pel_blocks[PEL_NOPS][PEL_NDTYPES] = {
+    PEL_MASK_BLOCK_CELLS
+    PEL_DIVIDE_BLOCK_CELLS
+};
+
 /* Pass 1: loop definitions: the loop proper (..._raw) and the entry point,
- * which keeps the FP flags untouched for quiet ops and lets a mask block
- * (mask_blocks.h) take the leading part of the range where one exists (all
- * constants here are folded away at compile time). */
+ * which keeps the FP flags untouched for quiet ops and lets a block take
+ * the leading part of the range where one exists (all constants here are
+ * folded away at compile time). */
 #define PEL_DEFINE(op, nin, K, E, n, T, A)                                 \
     PEL_DEFINE_##K(op##_##n##_raw, op, nin, n, T, A)                       \
     static void loop_##op##_##n##_blocks(char **args, const intptr_t *dims, \
                                          const intptr_t *steps, void *data) \
     {                                                                      \
-        const pel_mask_block_fn blk = pel_mask_blocks[PEL_OP_##op][PEL_##E]; \
+        const pel_block_fn blk = pel_blocks[PEL_OP_##op][PEL_##E];         \
         const intptr_t done = blk ? blk(args, dims[0], steps) : 0;         \
         if (done == 0) {                                                   \
             loop_##op##_##n##_raw(args, dims, steps, data);                \

@@ -9,13 +9,11 @@
  * The predicates are the quiet ones (no FP flag for NaN, as NumPy), with
  * NumPy's NaN answers: every ordered comparison is false, != is true.
  *
- * pel_mask_blocks[op][dtype] is the block function of a (op, dtype) loop,
- * or NULL; it handles the leading multiple of 64 elements of a call whose
- * operands are contiguous or scalar (step 0) and a contiguous bool output,
- * and returns how many it did (0 for any other layout). loops.c calls it
- * first and runs its generic loop on the rest. The table is static and
- * constant, so for every other (op, dtype) the check folds away; at the
- * other levels it is empty.
+ * A block (loop_gen.h) handles the leading multiple of 64 elements of a
+ * call whose operands are contiguous or scalar (step 0) and a contiguous
+ * bool output, and returns how many it did (0 for any other layout).
+ * PEL_MASK_BLOCK_CELLS are its cells of loops.c's block table; at the other
+ * levels there are none.
  */
 #ifndef PEL_KERNELS_MASK_BLOCKS_H
 #define PEL_KERNELS_MASK_BLOCKS_H
@@ -23,9 +21,7 @@
 #include <stdint.h>
 
 #include "kernels/dtypes.h"
-
-typedef intptr_t (*pel_mask_block_fn)(char **args, intptr_t n,
-                                      const intptr_t *steps);
+#include "kernels/loop_gen.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512DQ__)
 #include <immintrin.h>
@@ -101,12 +97,11 @@ PEL_MASK_OPS(PEL_MB_DEFINE, FLOAT64, float64, double)
 PEL_MASK_OPS(PEL_MB_DEFINE, FLOAT32, float32, float)
 
 #define PEL_MB_CELL(op, nin, E, n, T) [PEL_OP_##op][PEL_##E] = pel_mblk_##op##_##n,
-static const pel_mask_block_fn pel_mask_blocks[PEL_NOPS][PEL_NDTYPES] = {
-    PEL_MASK_OPS(PEL_MB_CELL, FLOAT64, float64, double)
+#define PEL_MASK_BLOCK_CELLS                                               \
+    PEL_MASK_OPS(PEL_MB_CELL, FLOAT64, float64, double)                    \
     PEL_MASK_OPS(PEL_MB_CELL, FLOAT32, float32, float)
-};
 #else
-static const pel_mask_block_fn pel_mask_blocks[PEL_NOPS][PEL_NDTYPES];
+#define PEL_MASK_BLOCK_CELLS
 #endif /* AVX-512 */
 
 #endif

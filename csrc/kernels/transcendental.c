@@ -81,13 +81,13 @@ typedef void (*pel_blk2_f32)(const float *x, const float *w, float *y,
                              intptr_t n);
 
 /* ---- scalar libm blocks (also the fallback) ---------------------------- */
-#define PEL_SCALAR_BLK1(op, fn, pad, pole, n, T)                                 \
+#define PEL_SCALAR_BLK1(op, fn, pad, pole, n, T)                           \
     static void blk_scalar_##op##_##n(const T *x, T *y, intptr_t len)      \
     {                                                                      \
         for (intptr_t i = 0; i < len; i++)                                 \
             y[i] = fn(x[i]);                                               \
     }
-#define PEL_SCALAR_BLK2(op, fn, pad, pole, n, T)                                 \
+#define PEL_SCALAR_BLK2(op, fn, pad, pole, n, T)                           \
     static void blk_scalar_##op##_##n(const T *x, const T *w, T *y,        \
                                       intptr_t len)                        \
     {                                                                      \
@@ -159,14 +159,14 @@ PEL_VEC_RAISE1(float64, double)
 PEL_VEC_RAISE1(float32, float)
 
 #define PEL_VEC_FLAGS(n, T)                                                \
-    static void pel_vec_flags1_##n(const T *x, const T *y,            \
+    static void pel_vec_flags1_##n(const T *x, const T *y,                 \
                                         intptr_t len, int pole,            \
                                         pel_fpflags saved)                 \
     {                                                                      \
-        pel_vec_raise1_##n(x, y, len, pole, saved,                        \
+        pel_vec_raise1_##n(x, y, len, pole, saved,                         \
                            pel_any_nonfinite_##n(y, len));                 \
     }                                                                      \
-    static void pel_vec_flags2_##n(const T *x, const T *w,            \
+    static void pel_vec_flags2_##n(const T *x, const T *w,                 \
                                         const T *y, intptr_t len, int pole, \
                                         pel_fpflags saved)                 \
     {                                                                      \
@@ -207,7 +207,7 @@ PEL_VMATH_BLK(log, DIV, float32, float)
  * Vector-ABI names: _ZGV<isa>N<lanes><v|vv>_<name>; isa d = AVX2,
  * e = AVX-512. One vector block generator per (isa, type):
  *   VT vector type, W lanes, LD/ST unaligned load/store, SET1 broadcast. */
-#define PEL_VEC_BLK1(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST, n)              \
+#define PEL_VEC_BLK1(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST, n)     \
     VT _ZGV##isa##N##W##v_##fn##sfx(VT);                                   \
     static void blk_##isa##_##op##_##sfx##W(const T *x, T *y, intptr_t len) \
     {                                                                      \
@@ -223,9 +223,9 @@ PEL_VMATH_BLK(log, DIV, float32, float)
             ST(by, _ZGV##isa##N##W##v_##fn##sfx(LD(bx)));                  \
             memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
         }                                                                  \
-        pel_vec_flags1_##n(x, y, len, PEL_POLE_##pole, saved);       \
+        pel_vec_flags1_##n(x, y, len, PEL_POLE_##pole, saved);             \
     }
-#define PEL_VEC_BLK2(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST, n)              \
+#define PEL_VEC_BLK2(op, fn, pad, pole, isa, W, sfx, T, VT, LD, ST, n)     \
     VT _ZGV##isa##N##W##vv_##fn##sfx(VT, VT);                              \
     static void blk_##isa##_##op##_##sfx##W(const T *x, const T *w, T *y,  \
                                             intptr_t len)                  \
@@ -243,7 +243,7 @@ PEL_VMATH_BLK(log, DIV, float32, float)
             ST(by, _ZGV##isa##N##W##vv_##fn##sfx(LD(bx), LD(bw)));         \
             memcpy(y + i, by, (size_t)(len - i) * sizeof(T));              \
         }                                                                  \
-        pel_vec_flags2_##n(x, w, y, len, PEL_POLE_##pole, saved);    \
+        pel_vec_flags2_##n(x, w, y, len, PEL_POLE_##pole, saved);          \
     }
 
 /* Vector types in a function signature need the ISA enabled at the
@@ -282,10 +282,10 @@ PEL_MATH2_OPS(PEL_VB2_E32, -)
 
 /* ---- the block function in use, per (op, type) --------------------------
  * Written once by the load-time constructor, before any loop can run. */
-#define PEL_SEL1(op, fn, pad, pole, ...)                                         \
+#define PEL_SEL1(op, fn, pad, pole, ...)                                   \
     static pel_blk1_f64 sel_##op##_float64 = blk_scalar_##op##_float64;    \
     static pel_blk1_f32 sel_##op##_float32 = blk_scalar_##op##_float32;
-#define PEL_SEL2(op, fn, pad, pole, ...)                                         \
+#define PEL_SEL2(op, fn, pad, pole, ...)                                   \
     static pel_blk2_f64 sel_##op##_float64 = blk_scalar_##op##_float64;    \
     static pel_blk2_f32 sel_##op##_float32 = blk_scalar_##op##_float32;
 PEL_MATH1_OPS(PEL_SEL1, -)
@@ -293,7 +293,7 @@ PEL_MATH2_OPS(PEL_SEL2, -)
 
 static const char *features = "vmath+scalar-libm";
 
-#define PEL_USE(op, fn, pad, pole, isa, W64, W32)                                \
+#define PEL_USE(op, fn, pad, pole, isa, W64, W32)                          \
     sel_##op##_float64 = blk_##isa##_##op##_##W64;                         \
     sel_##op##_float32 = blk_##isa##_##op##_f##W32;
 
@@ -328,7 +328,7 @@ void pel_math_select(pel_simd_level level)
 const char *pel_kernels_features(void) { return features; }
 
 /* ---- the loops ----------------------------------------------------------- */
-#define PEL_MATH_LOOP1(op, fn, pad, pole, n, T)                                  \
+#define PEL_MATH_LOOP1(op, fn, pad, pole, n, T)                            \
     static void loop_##op##_##n(char **args, const intptr_t *dims,         \
                                 const intptr_t *steps, void *data)         \
     {                                                                      \
@@ -351,7 +351,7 @@ const char *pel_kernels_features(void) { return features; }
                 *(T *)po = by[k];                                          \
         }                                                                  \
     }
-#define PEL_MATH_LOOP2(op, fn, pad, pole, n, T)                                  \
+#define PEL_MATH_LOOP2(op, fn, pad, pole, n, T)                            \
     static void loop_##op##_##n(char **args, const intptr_t *dims,         \
                                 const intptr_t *steps, void *data)         \
     {                                                                      \
@@ -387,7 +387,7 @@ PEL_MATH2_OPS(PEL_MATH_LOOP2, float32, float)
 PEL_COMPLEX_TYPES(PEL_CMATH_LOOPS)
 
 /* ---- table --------------------------------------------------------------- */
-#define PEL_MATH_CELL(op, fn, pad, pole, E, n)                                   \
+#define PEL_MATH_CELL(op, fn, pad, pole, E, n)                             \
     [PEL_OP_##op][PEL_##E] = {loop_##op##_##n, PEL_##E},
 #define PEL_CMATH_CELL(op, nin, E, n, T, A)                                \
     [PEL_OP_##op][PEL_##E] = {loop_##op##_##n, PEL_##E},

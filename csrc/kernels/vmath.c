@@ -350,6 +350,6 @@ static float log_wide_32(float v)
 VMATH_BLOCKED(log_float32, float, uint32_t, bits32, log_is_wide_32,
               log_narrow_32, log_wide_32)
 
-#define PEL_VMATH_ENTRY(op) .op##_float64 = op##_float64, \
+#define PEL_VMATH_ENTRY(op) .op##_float64 = op##_float64,                  \
                             .op##_float32 = op##_float32,
 const pel_vmath PEL_SIMD_NAME(pel_vmath) = {PEL_VMATH_OPS(PEL_VMATH_ENTRY)};
