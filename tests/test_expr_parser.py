@@ -135,3 +135,17 @@ def test_text_dtypes_are_numexpr_s():
         pelx.evaluate("x + x", local_dict={"x": np.zeros(3, "U3")})
     with pytest.raises(NotImplementedError, match="'add_sss'"):
         pelx.evaluate("x + x", local_dict={"x": np.zeros(3, "S3")})
+
+
+def test_leading_underscore_names_are_variables():
+    """pandas passes df.eval("b * @x") as "b * __pd_eval_local_x"; numexpr
+    accepts such names and refuses only Python's __special__ ones."""
+    assert parse("__pd_eval_local_x * b") == (
+        "op", "multiply", (("var", "__pd_eval_local_x"), ("var", "b")))
+    x = np.arange(5.0)
+    got = pelx.evaluate("b * __pd_eval_local_x",
+                        local_dict={"b": x, "__pd_eval_local_x": 2.0})
+    np.testing.assert_array_equal(got, x * 2.0)
+    for text in ("__class__", "__x__ + 1", "a + __dict__"):
+        with pytest.raises(Exception, match="not allowed"):
+            parse(text)

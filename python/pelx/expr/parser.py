@@ -207,7 +207,11 @@ def _convert(node, offset):
         _refuse(node, offset, "'and'/'or' are not supported: use & and | "
                 "for elementwise logic", OperatorError)
     if isinstance(node, ast.Name):
-        if node.id.startswith("__"):
+        # Python's special names (__builtins__, __class__, ...) are
+        # refused, as numexpr refuses them; other names with leading
+        # underscores are plain variables (pandas passes @x as
+        # __pd_eval_local_x).
+        if node.id.startswith("__") and node.id.endswith("__"):
             _refuse(node, offset, f"name {node.id!r} is not allowed")
         return ("var", node.id)
     if isinstance(node, ast.Constant):
