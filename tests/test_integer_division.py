@@ -1,6 +1,6 @@
-"""Integer floor_divide and remainder against NumPy: values, dtypes and
-warnings, for every pair of 8-bit values and for random and edge values of
-the wider types, with arrays and scalars on either side.
+"""Integer floor_divide, remainder and reciprocal against NumPy: values,
+dtypes and warnings, for every pair of 8-bit values and for random and edge
+values of the wider types, with arrays and scalars on either side.
 
 At the avx2 and avx512 levels the 8- to 32-bit types divide in floating
 point (csrc/kernels/divide_blocks.h), whose exactness rests on an argument
@@ -84,3 +84,21 @@ def test_in_place_and_out():
     o = np.empty_like(a)
     pelx.remainder(a, b, out=o)
     np.testing.assert_array_equal(o, np.remainder(a, b))
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_reciprocal_same_as_numpy(dt):
+    """1 and -1 are their own reciprocals, other values give 0, and 0
+    gives NumPy's cast of +inf with its two warnings (divide_blocks.h)."""
+    info = np.iinfo(dt)
+    a, _ = operands(dt)
+    edges = [0, 1, 2, 3, info.max] + ([-1, -2, info.min] if info.min < 0 else [])
+    a = np.concatenate([a[:5000], np.array(edges, dtype=object).astype(dt)])
+    nonzero = np.where(a == 0, 1, a).astype(dt)
+    for name, arr in (("with zeros", a), ("no zeros", nonzero),
+                      ("strided", a[::3])):
+        want, want_w = outcome(np, "reciprocal", (arr,))
+        got, got_w = outcome(pelx, "reciprocal", (arr,))
+        assert got.dtype == want.dtype, name
+        np.testing.assert_array_equal(got, want, err_msg=name)
+        assert got_w == want_w, name

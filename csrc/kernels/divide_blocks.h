@@ -1,7 +1,8 @@
 /*
  * divide_blocks.h — integer floor_divide and remainder of 8- to 32-bit
- * types in floating point, for loops.c: a block function per (op, dtype),
- * called before the generic loop like those of mask_blocks.h.
+ * types in floating point, and integer reciprocal, for loops.c: a block
+ * function per (op, dtype), called before the generic loop like those of
+ * mask_blocks.h.
  *
  * x86 has no vector integer division, and a scalar one takes 20-90 cycles.
  * For |a|, |b| < 2^24 (8- and 16-bit types, in float32) or < 2^53 (32-bit,
@@ -123,5 +124,49 @@ PEL_DIV_TYPES(PEL_DIV_DEFINE, remainder)
 #else
 #define PEL_DIVIDE_BLOCK_CELLS
 #endif /* AVX2 */
+
+/* ---- integer reciprocal, at every level ---------------------------------
+ * NumPy computes 1.0 / x and casts it back: 1 for 1, -1 for -1, 0 for
+ * every other non-zero x, and for 0 the cast of +inf (the "integer
+ * indefinite" value: MIN for int32 and int64, 0 for the others, see
+ * float_to_int.h) with divide-by-zero and invalid flags. Those are integer
+ * selects, which every level vectorizes; contiguous input and output only. */
+#define PEL_RECIP_ZERO_int8 0
+#define PEL_RECIP_ZERO_int16 0
+#define PEL_RECIP_ZERO_int32 INT32_MIN
+#define PEL_RECIP_ZERO_int64 INT64_MIN
+#define PEL_RECIP_ZERO_uint8 0u
+#define PEL_RECIP_ZERO_uint16 0u
+#define PEL_RECIP_ZERO_uint32 0u
+#define PEL_RECIP_ZERO_uint64 0u
+
+#define PEL_RECIP_DEFINE(E, n, T, U)                                       \
+    static intptr_t pel_rblk_reciprocal_##n(char **args, intptr_t len,     \
+                                            const intptr_t *steps)         \
+    {                                                                      \
+        if (steps[0] != (intptr_t)sizeof(T) ||                             \
+            steps[1] != (intptr_t)sizeof(T))                               \
+            return 0;                                                      \
+        const T *x = (const T *)args[0];                                   \
+        T *z = (T *)args[1];                                               \
+        int zero = 0;                                                      \
+        for (intptr_t i = 0; i < len; i++) {                               \
+            const T a = x[i];                                              \
+            zero |= a == 0;                                                \
+            const T r = (T)((U)(a == 1) -                                  \
+                            (U)(PEL_SIGNED(T) & (a == (T)-1)));            \
+            z[i] = a == 0 ? (T)PEL_RECIP_ZERO_##n : r;                     \
+        }                                                                  \
+        if (zero) {                                                        \
+            pel_fpe_divbyzero();                                           \
+            pel_fpe_invalid();                                             \
+        }                                                                  \
+        return len;                                                        \
+    }
+PEL_INT_TYPES(PEL_RECIP_DEFINE)
+
+#define PEL_RECIP_CELL(E, n, T, U)                                         \
+    [PEL_OP_reciprocal][PEL_##E] = pel_rblk_reciprocal_##n,
+#define PEL_RECIPROCAL_BLOCK_CELLS PEL_INT_TYPES(PEL_RECIP_CELL)
 
 #endif

@@ -125,6 +125,7 @@ static const unsigned char quiet_op[PEL_NOPS] = {
 static const pel_block_fn pel_blocks[PEL_NOPS][PEL_NDTYPES] = {
     PEL_MASK_BLOCK_CELLS
     PEL_DIVIDE_BLOCK_CELLS
+    PEL_RECIPROCAL_BLOCK_CELLS
 };
 
 /* Pass 1: loop definitions: the loop proper (..._raw) and the entry point,
