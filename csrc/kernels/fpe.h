@@ -55,6 +55,15 @@ static inline void pel_fpflags_restore(pel_fpflags f)
 }
 #endif
 
+/* The bits u of a float64 (UT uint64_t) or float32 (UT uint32_t), as a value
+ * whose sign bit is set iff the float is an infinity or NaN: an all-ones
+ * exponent field plus one carries into it. An OR of these over an array is
+ * a reduction gcc vectorizes (an isfinite test it does not). */
+#define PEL_NONFINITE_SIGN(UT, u)                                          \
+    (((u) & (sizeof(UT) == 8 ? (UT)0x7ff0000000000000u                     \
+                             : (UT)0x7f800000u)) +                          \
+     (sizeof(UT) == 8 ? (UT)0x0010000000000000u : (UT)0x00800000u))
+
 #define PEL_QLT(a, b) __builtin_isless((a), (b))
 #define PEL_QLE(a, b) __builtin_islessequal((a), (b))
 #define PEL_QGT(a, b) __builtin_isgreater((a), (b))

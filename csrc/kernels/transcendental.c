@@ -123,24 +123,20 @@ static inline void pel_raise_for(double x, double w, double y, int pole)
     }
 }
 
-/* Whether any of y[0..len) is an infinity or NaN: an all-ones exponent
- * field plus one carries into the sign bit, and an OR of those sums is a
- * reduction gcc vectorizes (an isfinite test it does not). */
-#define PEL_ANY_NONFINITE(n, T, UT, EXPONENT, EXPONENT_ONE)                \
+/* Whether any of y[0..len) is an infinity or NaN (PEL_NONFINITE_SIGN). */
+#define PEL_ANY_NONFINITE(n, T, UT)                                        \
     static int pel_any_nonfinite_##n(const T *y, intptr_t len)             \
     {                                                                      \
         UT acc = 0;                                                        \
         for (intptr_t i = 0; i < len; i++) {                               \
             UT u;                                                          \
             memcpy(&u, y + i, sizeof u);                                   \
-            acc |= (u & (EXPONENT)) + (EXPONENT_ONE);                      \
+            acc |= PEL_NONFINITE_SIGN(UT, u);                              \
         }                                                                  \
         return (int)(acc >> (sizeof(UT) * 8 - 1));                         \
     }
-PEL_ANY_NONFINITE(float64, double, uint64_t, UINT64_C(0x7ff0000000000000),
-                  UINT64_C(0x0010000000000000))
-PEL_ANY_NONFINITE(float32, float, uint32_t, UINT32_C(0x7f800000),
-                  UINT32_C(0x00800000))
+PEL_ANY_NONFINITE(float64, double, uint64_t)
+PEL_ANY_NONFINITE(float32, float, uint32_t)
 
 /* The flags of a one-input block: put back those from before it, then raise
  * what its non-finite results mean (special: whether there are any). */

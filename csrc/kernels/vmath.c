@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernels/fpe.h"
 #include "kernels/simd_level.h"
 #include "kernels/vmath.h"
 
@@ -100,23 +101,17 @@ static inline float from32(uint32_t u)
             if (any_wide)                                                  \
                 for (intptr_t i = 0; i < len; i++) {                       \
                     yb[i] = wide(xb[i]);                                   \
-                    nonfinite |= VMATH_NONFINITE(UT, bits(yb[i]));         \
+                    nonfinite |= PEL_NONFINITE_SIGN(UT, bits(yb[i]));      \
                 }                                                          \
             else                                                           \
                 for (intptr_t i = 0; i < len; i++) {                       \
                     yb[i] = narrow(xb[i]);                                 \
-                    nonfinite |= VMATH_NONFINITE(UT, bits(yb[i]));         \
+                    nonfinite |= PEL_NONFINITE_SIGN(UT, bits(yb[i]));      \
                 }                                                          \
         }                                                                  \
         return (int)(nonfinite >> (sizeof(UT) * 8 - 1));                   \
     }
 
-/* The sign bit is set iff u is an infinity or NaN: an all-ones exponent
- * field plus one carries into it. An OR of these is a reduction gcc
- * vectorizes (an isfinite test it does not). */
-#define VMATH_EXPONENT(UT) (sizeof(UT) == 8 ? (UT)0x7ff0000000000000u : (UT)0x7f800000u)
-#define VMATH_EXPONENT_ONE(UT) (sizeof(UT) == 8 ? (UT)0x0010000000000000u : (UT)0x00800000u)
-#define VMATH_NONFINITE(UT, u) (((u) & VMATH_EXPONENT(UT)) + VMATH_EXPONENT_ONE(UT))
 
 /* ---- float64 ------------------------------------------------------------ */
 #define LOG2E_64 0x1.71547652b82fep0
