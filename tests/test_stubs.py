@@ -67,7 +67,8 @@ def _public(module):
 STUBS = {
     "pelx": ["pelx/_ufuncs.pyi", "pelx/_reductions.pyi", "pelx/_threads.pyi",
              "pelx/expr/__init__.pyi", "pelx/_map.pyi", "pelx/_observe.pyi",
-             "pelx/_config.pyi", "pelx/_numexpr_names.pyi"],
+             "pelx/_config.pyi", "pelx/_numexpr_names.pyi",
+             "pelx/_numpy_patch.pyi"],
     "pelx.dask": ["pelx/dask.pyi", "pelx/_dask_plugin.pyi"],
 }
 # Defined in pelx/__init__.py itself (read by type checkers as it is).

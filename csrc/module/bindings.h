@@ -17,5 +17,6 @@ int pelx_init_map(PyObject *m);     /* map_binding.c: user C kernels */
 int pelx_init_config(PyObject *m);  /* config_binding.c: show_config facts */
 int pelx_init_trace(PyObject *m);   /* trace_binding.c: chunk timeline */
 int pelx_init_stream(PyObject *m);  /* stream_binding.c: bandwidth kernels */
+int pelx_init_numpy_patch(PyObject *m); /* numpy_patch.c: backend mode */
 
 #endif

@@ -20,7 +20,8 @@ PyMODINIT_FUNC PyInit__core(void) {
     if (pelx_init_threads(m) < 0 || pelx_init_ufunc(m) < 0 ||
         pelx_init_vm(m) < 0 || pelx_init_reduce(m) < 0 ||
         pelx_init_map(m) < 0 || pelx_init_config(m) < 0 ||
-        pelx_init_trace(m) < 0 || pelx_init_stream(m) < 0) {
+        pelx_init_trace(m) < 0 || pelx_init_stream(m) < 0 ||
+        pelx_init_numpy_patch(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -29,5 +29,9 @@ from ._map import map  # noqa: E402,A001
 from ._observe import stats, reset_stats, trace  # noqa: E402
 from ._config import check_simd_env as _check_simd_env, show_config  # noqa: E402
 from . import _threadpoolctl  # noqa: E402,F401  (registers the controller)
+from ._numpy_patch import (  # noqa: E402,F401
+    is_numpy_patched, patch_numpy, patched_numpy, unpatch_numpy)
+from ._numpy_patch import apply_environment as _apply_patch_env  # noqa: E402
 
 _check_simd_env()
+_apply_patch_env()
