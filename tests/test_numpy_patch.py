@@ -329,6 +329,7 @@ def test_api_and_arguments():
     n = pelx.patch_numpy()
     assert n > 500 and pelx.is_numpy_patched()
     assert pelx.patch_numpy() == n  # idempotent
+    assert pelx.show_config(return_dict=True)["numpy"]["patched_loops"] == n
     with pelx.patched_numpy(min_size=10):
         assert pelx.is_numpy_patched()
     assert pelx.is_numpy_patched()  # was patched before the block

@@ -16,10 +16,14 @@
  * set-up stays under ~1/16 of the time. */
 #define SETUP_RATIO 16
 
+int64_t pelx_inline_limit(int64_t cost_per_elem) {
+    return INLINE_COST / (cost_per_elem > 0 ? cost_per_elem : 1);
+}
+
 int64_t pelx_grain(const pelx_work *w) {
     const int64_t n = w->n > 0 ? w->n : 1;
     const int64_t cost = w->cost_per_elem > 0 ? w->cost_per_elem : 1;
-    if (n <= INLINE_COST / cost) return n;
+    if (n <= pelx_inline_limit(cost)) return n;
     int64_t grain = CHUNK_BYTES / (w->bytes_per_elem > 0 ? w->bytes_per_elem : 1);
     const int64_t setup = w->chunk_setup * SETUP_RATIO / cost;
     if (grain < setup) grain = setup;

@@ -31,6 +31,11 @@ typedef struct pelx_work {
  * that their set-up is noise. Always >= 1. */
 int64_t pelx_grain(const pelx_work *w);
 
+/* Jobs of at most this many elements at this cost run inline (the first
+ * rule of pelx_grain, for callers that decide per call in a few
+ * nanoseconds: NumPy's patched loops). */
+int64_t pelx_inline_limit(int64_t cost_per_elem);
+
 /* The grain for a job whose chunk grid is fixed by its own rules (a
  * reduction: the grid fixes the summation order), `ntasks` tasks of which
  * `grain` make a chunk: `ntasks` (one chunk, inline) when the policy would

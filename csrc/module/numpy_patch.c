@@ -60,6 +60,7 @@ typedef struct patch_slot {
     int elsize[NPY_MAXARGS];
     int reduce;                   /* REDUCE_* */
     int64_t cost;                 /* per element, in additions */
+    int64_t inline_n;             /* pelx_inline_limit(cost) */
     int64_t bytes;                /* operand bytes per element */
     int patched;                  /* our trampoline is installed now */
 } patch_slot;
@@ -184,7 +185,10 @@ static void patched_loop(const patch_slot *s, char **args, const npy_intp *dims,
                          const npy_intp *steps, void *data) {
     const npy_intp n = dims[0];
     const int64_t min = __atomic_load_n(&min_size, __ATOMIC_RELAXED);
-    if (n < 2 || (min >= 0 && n < min) || pel_in_parallel()) goto numpy;
+    /* Small calls leave after one comparison (s->inline_n is the cost
+     * policy's inline limit for this loop's cost). */
+    if (min < 0 ? n <= s->inline_n : (n < 2 || n < min)) goto numpy;
+    if (pel_in_parallel()) goto numpy;
     const pelx_work work = {n, s->cost, s->bytes, 0};
     const int64_t policy = pelx_grain(&work);
     if (min < 0 && policy >= n) goto numpy;
@@ -342,6 +346,7 @@ static PyObject *numpy_patch(PyObject *self, PyObject *args) {
                 Py_DECREF(d);
             }
             s->cost = cost;
+            s->inline_n = pelx_inline_limit(cost);
             s->reduce = sum_kind(u, types);
             nslots++;
         }

@@ -76,7 +76,8 @@ def _config():
         "kernels": _kernel_levels(),
         "env": {k: v for k, v in os.environ.items() if k.startswith("PELX_")},
         "python": {"version": platform.python_version(), "executable": sys.executable},
-        "numpy": {"version": np.__version__},
+        "numpy": {"version": np.__version__,
+                  "patched_loops": _core.numpy_patch_count()},
     }
 
 
@@ -107,7 +108,8 @@ def show_config(return_dict=False):
     level and, for ``elementwise``, ``casts`` and ``reductions``, one of
     ``baseline``, ``avx2``, ``avx512``, chosen at import and lowered by
     ``PELX_KERNELS_SIMD``; ``math``: the transcendental functions' vector
-    library), and the Python and NumPy versions.
+    library), the Python and NumPy versions, and how many of NumPy's loops
+    run on pelx's pool (``patched_loops``: 0 unless ``patch_numpy()``).
 
     Parameters
     ----------
