@@ -214,6 +214,13 @@ def test_cost_policy_keeps_small_calls_on_numpys_loop():
         assert sum(w.jobs for w in pelx.stats().workers) == 0
         np.sin(np.ones(1_000_000))
         assert pelx.stats().totals()["chunks"] > 100
+    pelx.set_num_threads(1)
+    with pelx.patched_numpy():
+        pelx.reset_stats()
+        np.sin(np.ones(1_000_000))  # one thread: NumPy's loop, unchunked
+        assert pelx.stats().totals()["jobs"] == 0
+        np.sum(np.ones(1_000_000))  # a sum keeps its grid (16 chunks)
+        assert pelx.stats().totals()["chunks"] == 16
 
 
 @pytest.mark.parametrize("mode", ["raise", "call", "warn", "ignore"])

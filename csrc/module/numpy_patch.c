@@ -14,7 +14,8 @@
  *
  * Which calls stay on NumPy's loop, unsplit:
  *  - calls whose cost is below the inline threshold (or min_size);
- *  - calls made from inside a pool job (nesting runs inline anyway);
+ *  - calls made from inside a pool job (nesting runs inline anyway), and
+ *    every elementwise call while the pool has one thread;
  *  - a reduction step (output aliasing the first input, both with stride
  *    0: add.reduce and friends), except the deterministic sums below;
  *  - any call whose operands overlap other than an input read in place
@@ -209,7 +210,10 @@ static void patched_loop(const patch_slot *s, char **args, const npy_intp *dims,
         sum_combine(&c, args[0], &total);
         return;
     }
-    if (!splittable(s, args, steps, n)) goto numpy;
+    /* One thread: NumPy's loop over the whole range is the same work
+     * without the chunking (the sums above keep their grid, so that their
+     * bits do not depend on the thread count). */
+    if (pel_job_slots(NULL) <= 1 || !splittable(s, args, steps, n)) goto numpy;
     int64_t grain = policy;
     if (min >= 0) { /* min_size: use every thread, however small the call */
         const int64_t t = pel_get_num_threads();
