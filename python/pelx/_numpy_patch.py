@@ -20,7 +20,9 @@ threads are raised on the calling thread before NumPy reads them.
 Thread safety: patching and unpatching are safe while other threads run
 ufuncs. Each swap is one pointer in NumPy's loop table, which NumPy reads
 once per call, and NumPy's loop data is left as it is, so a call that
-started with either loop finishes correctly. pelx keeps the replaced loops
+started with either loop finishes correctly (NumPy does not synchronize the
+store; an aligned pointer store is atomic on x86-64 and aarch64, which this
+relies on). pelx keeps the replaced loops
 for the life of the process; a loop that another library replaced after
 pelx is left to it on unpatch.
 """
