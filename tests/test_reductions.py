@@ -126,6 +126,24 @@ def test_large_layouts(shape, axis, dtype):
                 check_equal(r, e)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "int16",
+                                   "uint8", "bool", "complex128"])
+def test_argminmax_columns_as_numpy(dtype):
+    """Along axis 0 of C arrays (the column kernel, in blocks of 256
+    columns): ties keep the first row, NaN wins from its first row."""
+    rng = np.random.default_rng(7)
+    for rows, cols in [(1, 5), (3, 256), (40, 257), (9, 700), (200, 513)]:
+        a = rng.integers(0, 4, (rows, cols)).astype(dtype)
+        if dtype.startswith(("float", "complex")):
+            a[rng.random(a.shape) < 0.01] = np.nan
+        if dtype == "complex128":
+            a = a + 1j * rng.integers(0, 2, a.shape)
+        for f in ("argmax", "argmin"):
+            for arr in (a, a[:, ::-1], a[::2]):
+                check_equal(getattr(pelx, f)(arr, axis=0),
+                            getattr(np, f)(arr, axis=0))
+
+
 def test_argminmax_first_occurrence_and_nan():
     a = np.zeros(100_000)
     a[[10, 50_000, 99_999]] = 5.0

@@ -600,6 +600,9 @@ static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
  * The chunk's min/max (NaN propagating) comes from the vectorized MINMAX
  * kernel MM; a second pass finds its first index (the chunk is still in
  * cache). Partials carry (value, index); ties keep the smaller index. */
+/* Columns per block of the contiguous column kernel: 256 values and 256
+ * row indices are at most 6 KiB of stack (complex128: 8 KiB), in L1. */
+#define ARG_COLS 256
 #define ARG_DEF(NAME, S, MM, TAKE)                                          \
     typedef struct { T_##S v; int64_t i; } NAME##_part;                     \
     static void NAME##_range(const char *base, const pel_red_view *v,       \
@@ -629,11 +632,46 @@ static inline int64_t vec_none(const void *x, int64_t n, int mode, void *r) {
         p->v = best;                                                        \
         p->i = found; /* always set: best is one of the elements */        \
     }                                                                       \
+    /* Contiguous columns: the bests and their rows in two arrays per       \
+     * block of ARG_COLS columns, updated by selects, which gcc vectorizes  \
+     * (the (value, index) pairs of the partials, updated by a branch, it   \
+     * does not). */                                                        \
+    static void NAME##_cols_contig(const char *base, int64_t w,             \
+                                   const pel_red_view *v, int64_t b,        \
+                                   int64_t e, NAME##_part *acc) {           \
+        for (int64_t c0 = 0; c0 < w; c0 += ARG_COLS) {                      \
+            const int64_t wc = w - c0 < ARG_COLS ? w - c0 : ARG_COLS;       \
+            T_##S bv[ARG_COLS];                                             \
+            int64_t bi[ARG_COLS];                                           \
+            const T_##S *x = (const T_##S *)red_at(base, v, b) + c0;        \
+            for (int64_t c = 0; c < wc; c++) {                              \
+                bv[c] = x[c];                                               \
+                bi[c] = b;                                                  \
+            }                                                               \
+            for (int64_t k = b + 1; k < e; k++) {                           \
+                x = (const T_##S *)red_at(base, v, k) + c0;                 \
+                for (int64_t c = 0; c < wc; c++) {                          \
+                    const T_##S y = x[c];                                   \
+                    const int take = TAKE(S, y, bv[c]);                     \
+                    bv[c] = take ? y : bv[c];                               \
+                    bi[c] = take ? k : bi[c];                               \
+                }                                                           \
+            }                                                               \
+            for (int64_t c = 0; c < wc; c++) {                              \
+                acc[c0 + c].v = bv[c];                                      \
+                acc[c0 + c].i = bi[c];                                      \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
     static void NAME##_cols(const char *base, int64_t cs, int64_t w,        \
                             const pel_red_view *v, int64_t b, int64_t e,    \
                             void *partials, const void *aux) {              \
         (void)aux;                                                          \
         NAME##_part *acc = (NAME##_part *)partials;                         \
+        if (cs == (int64_t)sizeof(T_##S)) {                                 \
+            NAME##_cols_contig(base, w, v, b, e, acc);                      \
+            return;                                                         \
+        }                                                                   \
         const char *row = red_at(base, v, b);                               \
         for (int64_t c = 0; c < w; c++) {                                   \
             acc[c].v = *(const T_##S *)(row + c * cs);                      \
