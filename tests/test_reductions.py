@@ -144,6 +144,24 @@ def test_argminmax_columns_as_numpy(dtype):
                             getattr(np, f)(arr, axis=0))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_minmax_short_rows_as_numpy(dtype):
+    """Along the last axis, rows of every length around the vector widths
+    (the vector kernel's 4-vector blocks, single vectors, scalar tail),
+    with NaN in some rows and none in others."""
+    rng = np.random.default_rng(11)
+    for cols in [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127,
+                 128, 129, 200]:
+        a = rng.integers(-3, 4, (60, cols)).astype(dtype)
+        a[rng.random(a.shape) < 0.004] = np.nan
+        a[5, :] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for f in ("max", "min", "nanmax", "nanmin", "argmax", "argmin"):
+                check_equal(getattr(pelx, f)(a, axis=1),
+                            getattr(np, f)(a, axis=1))
+
+
 def test_argminmax_first_occurrence_and_nan():
     a = np.zeros(100_000)
     a[[10, 50_000, 99_999]] = 5.0

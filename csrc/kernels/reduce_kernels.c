@@ -386,6 +386,15 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
     static inline vec_##S vblend_##S(ivec_##S m, vec_##S a, vec_##S b) {    \
         return (vec_##S)((m & (ivec_##S)a) | (~m & (ivec_##S)b));           \
     }                                                                       \
+    /* one step of a lane accumulator a with candidates c: max, min      \
+     * (NaN is tracked apart), or nanmax/nanmin by compare and blend */   \
+    static inline __attribute__((always_inline)) vec_##S                   \
+    VSTEP_##S(int mode, vec_##S c, vec_##S a) {                             \
+        if (mode == 0) return VMAX_##S(c, a);                               \
+        if (mode == 1) return VMIN_##S(c, a);                               \
+        ivec_##S t = mode == 2 ? (c > a) | (a != a) : (c < a) | (a != a);   \
+        return vblend_##S(t, c, a);                                         \
+    }                                                                       \
     static inline __attribute__((always_inline)) int64_t                    \
     vec_minmax_##S(const T_##S *x, int64_t n, int mode,                     \
                                   T_##S *r) {                               \
@@ -402,30 +411,31 @@ static inline double pel_sqdev_f64_c128(pel_complex128 x, pel_complex128 m) {
             _Pragma("GCC unroll 4")                                         \
             for (int u = 0; u < 4; u++) {                                   \
                 c[u] = vload_##S(x + i + u * W);                            \
-                ivec_##S t;                                                 \
-                if (mode == 0) {                                            \
-                    a[u] = VMAX_##S(c[u], a[u]);                            \
-                } else if (mode == 1) {                                     \
-                    a[u] = VMIN_##S(c[u], a[u]);                            \
-                } else {                                                    \
-                    t = mode == 2 ? (c[u] > a[u]) | (a[u] != a[u])          \
-                                  : (c[u] < a[u]) | (a[u] != a[u]);         \
-                    a[u] = vblend_##S(t, c[u], a[u]);                       \
-                }                                                           \
+                a[u] = VSTEP_##S(mode, c[u], a[u]);                         \
             }                                                               \
             if (mode < 2)                                                   \
                 nan_seen |= VNAN2_##S(c[0], c[1]) | VNAN2_##S(c[2], c[3]);  \
         }                                                                   \
+        /* then single vectors, and the 4 accumulators folded lane by lane  \
+         * with the same rule: a short row (axis=-1 of a 1000x100 array)    \
+         * leaves fewer than W elements and W lanes to the scalar code,     \
+         * instead of up to 4W of each */                                   \
+        for (; i + W <= n; i += W) {                                        \
+            vec_##S c = vload_##S(x + i);                                   \
+            a[0] = VSTEP_##S(mode, c, a[0]);                                \
+            if (mode < 2) nan_seen |= VNAN2_##S(c, c);                      \
+        }                                                                   \
+        a[0] = VSTEP_##S(mode, a[1], a[0]);                                 \
+        a[2] = VSTEP_##S(mode, a[3], a[2]);                                 \
+        a[0] = VSTEP_##S(mode, a[2], a[0]);                                 \
         T_##S best = a[0][0];                                               \
-        for (int j = 0; j < W; j++) {                                       \
-            for (int u = 0; u < 4; u++) {                                   \
-                T_##S c = a[u][j];                                          \
-                int take = mode == 0 ? (GT_##S(c, best) || NAN_##S(c))      \
-                         : mode == 1 ? (LT_##S(c, best) || NAN_##S(c))      \
-                         : mode == 2 ? (GT_##S(c, best) || NAN_##S(best))   \
-                                     : (LT_##S(c, best) || NAN_##S(best));  \
-                if (take && !(mode < 2 && NAN_##S(best))) best = c;         \
-            }                                                               \
+        for (int j = 1; j < W; j++) {                                       \
+            T_##S c = a[0][j];                                              \
+            int take = mode == 0 ? (GT_##S(c, best) || NAN_##S(c))          \
+                     : mode == 1 ? (LT_##S(c, best) || NAN_##S(c))          \
+                     : mode == 2 ? (GT_##S(c, best) || NAN_##S(best))       \
+                                 : (LT_##S(c, best) || NAN_##S(best));      \
+            if (take && !(mode < 2 && NAN_##S(best))) best = c;             \
         }                                                                   \
         if (mode < 2 && NACC_ANY_##S(nan_seen)) best = (T_##S)NAN;              \
         *r = best;                                                          \
