@@ -316,6 +316,30 @@ def test_patching_while_other_threads_compute():
     assert not errors, errors[0]
 
 
+def test_patched_loop_called_from_inside_a_pool_job():
+    """A patched loop that a pool worker calls (here through pelx.map's
+    loop form) runs NumPy's loop right there, without a nested job."""
+    import ctypes
+
+    a = np.random.default_rng(8).standard_normal(400_000)
+    ref = np.sin(a)
+    pelx.set_num_threads(2)
+    pelx.patch_numpy(min_size=0)
+    index = np.sin.types.index("d->d")
+    address = pelx._core._numpy_loop_address(np.sin, index)
+    loop_type = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_char_p),
+                                 ctypes.POINTER(ctypes.c_ssize_t),
+                                 ctypes.POINTER(ctypes.c_ssize_t), ctypes.c_void_p)
+    kernel = loop_type(address)
+    pelx.reset_stats()
+    got = pelx.map(kernel, a)
+    assert got.tobytes() == ref.tobytes()
+    # pelx.map's own job ran; the loop inside it started no job of its own
+    assert pelx.stats().totals()["jobs"] <= 2  # caller + worker of one job
+    pelx.unpatch_numpy()
+    assert pelx._core._numpy_loop_address(np.sin, index) != address
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_fork_with_the_patch_on():
     a = np.random.default_rng(6).standard_normal(1_000_000)

@@ -424,6 +424,22 @@ static PyObject *numpy_patch_min_size(PyObject *self, PyObject *args) {
     return PyLong_FromLongLong(prev);
 }
 
+/* _numpy_loop_address(ufunc, index) -> the address of ufunc's inner loop
+ * `index` now (tests: a patched loop called from inside a pool job). */
+static PyObject *numpy_loop_address(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *obj;
+    int index;
+    if (!PyArg_ParseTuple(args, "O!i", &PyUFunc_Type, &obj, &index)) return NULL;
+    PyUFuncObject *u = (PyUFuncObject *)obj;
+    if (index < 0 || index >= u->ntypes || u->functions == NULL) {
+        PyErr_Format(PyExc_IndexError, "%s has %d loops, not %d", u->name,
+                     u->ntypes, index);
+        return NULL;
+    }
+    return PyLong_FromVoidPtr((void *)u->functions[index]);
+}
+
 static PyMethodDef patch_methods[] = {
     {"numpy_patch", numpy_patch, METH_VARARGS,
      "numpy_patch(ufunc, op)\n--\n\nRun ufunc's numeric loops over the pool "
@@ -436,6 +452,9 @@ static PyMethodDef patch_methods[] = {
     {"numpy_patch_min_size", numpy_patch_min_size, METH_VARARGS,
      "numpy_patch_min_size(n)\n--\n\nSplit calls of at least n elements "
      "(n < 0: the cost policy decides). Returns the previous value."},
+    {"_numpy_loop_address", numpy_loop_address, METH_VARARGS,
+     "_numpy_loop_address(ufunc, index)\n--\n\nThe address of ufunc's inner "
+     "loop `index` now (for tests)."},
     {NULL, NULL, 0, NULL},
 };
 
