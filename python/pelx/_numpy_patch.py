@@ -1,7 +1,8 @@
 """Backend mode: unchanged NumPy code on every core.
 
 ``patch_numpy()`` swaps the inner loop of each of NumPy's numeric ufunc
-loops (every ufunc in the ``numpy`` namespace, every type signature made of
+loops (every ufunc in the ``numpy`` namespace and np.clip's, every type
+signature made of
 bool, integer, float and complex types) for a pelx loop that keeps NumPy's
 own: a call worth it by pelx's cost policy (or of at least ``min_size``
 elements) is cut into chunks, and the pool runs NumPy's loop on each chunk
@@ -49,9 +50,10 @@ _state = {"min_size": None}
 
 
 def _numpy_ufuncs():
-    """Every distinct ufunc object in the numpy namespace, by name."""
+    """Every distinct ufunc object in the numpy namespace, by name, and the
+    ufunc behind np.clip (not in the namespace itself)."""
     seen = {}
-    for value in vars(np).values():
+    for value in [*vars(np).values(), np._core.umath.clip]:
         if isinstance(value, np.ufunc):
             seen.setdefault(id(value), value)
     return sorted(seen.values(), key=lambda u: u.__name__)
