@@ -310,6 +310,23 @@ static int shadowed(const PyUFuncObject *u, int i) {
     return 0;
 }
 
+/* Put fn in slot s's place in NumPy's loop table. The swap is one pointer
+ * store that NumPy reads once per call; the data pointer is left as it
+ * was, so a call that read the old loop or the new one runs correctly
+ * either way. -1 with an exception set if NumPy refuses. */
+static int swap_loop(const patch_slot *s, PyUFuncGenericFunction fn,
+                     const char *caller) {
+    int sig[NPY_MAXARGS];
+    for (int k = 0; k < s->nargs; k++)
+        sig[k] = s->ufunc->types[(size_t)s->index * s->nargs + k];
+    PyUFuncGenericFunction old = NULL;
+    if (PyUFunc_ReplaceLoopBySignature(s->ufunc, fn, sig, &old) == 0) return 0;
+    if (!PyErr_Occurred())
+        PyErr_Format(PyExc_RuntimeError, "pelx.%s: NumPy refused to swap %s's loop %d",
+                     caller, s->ufunc->name, s->index);
+    return -1;
+}
+
 /* numpy_patch(ufunc, op) -> loops now patched for this ufunc. */
 static PyObject *numpy_patch(PyObject *self, PyObject *args) {
     (void)self;
@@ -357,19 +374,7 @@ static PyObject *numpy_patch(PyObject *self, PyObject *args) {
         /* Read NumPy's loop now, not at the slot's first patch: another
          * library may have replaced it in between. */
         s->orig = u->functions[i];
-        int sig[NPY_MAXARGS];
-        for (int k = 0; k < nargs; k++) sig[k] = types[k];
-        PyUFuncGenericFunction old = NULL;
-        /* The swap is one pointer store that NumPy reads once per call;
-         * the data pointer is left as it was, so a call that read the old
-         * loop or the new one runs correctly either way. */
-        if (PyUFunc_ReplaceLoopBySignature(u, trampolines[s - slots], sig, &old) < 0) {
-            if (!PyErr_Occurred())
-                PyErr_Format(PyExc_RuntimeError,
-                             "pelx.patch_numpy: NumPy refused to replace %s's loop %d",
-                             u->name, i);
-            return NULL;
-        }
+        if (swap_loop(s, trampolines[s - slots], "patch_numpy") < 0) return NULL;
         s->patched = 1;
         count++;
     }
@@ -389,15 +394,8 @@ static PyObject *numpy_unpatch(PyObject *self, PyObject *noargs) {
             left++;
             continue;
         }
-        int sig[NPY_MAXARGS];
-        for (int j = 0; j < s->nargs; j++) sig[j] = s->ufunc->types[s->index * s->nargs + j];
-        PyUFuncGenericFunction old = NULL;
-        if (PyUFunc_ReplaceLoopBySignature(s->ufunc, s->orig, sig, &old) < 0) {
+        if (swap_loop(s, s->orig, "unpatch_numpy") < 0) {
             s->patched = 1;
-            if (!PyErr_Occurred())
-                PyErr_Format(PyExc_RuntimeError,
-                             "pelx.unpatch_numpy: NumPy refused to restore %s's loop %d",
-                             s->ufunc->name, s->index);
             return NULL;
         }
         restored++;
